@@ -154,10 +154,15 @@ function linearNeighbours(read: string, candidates: Iterable<string>): Hit[] {
 export function matchPlate(read: string, candidates: Iterable<string> | PlateIndex): PlateMatch {
   const { plate } = normalizePlate(read);
   if (plate === '') return { kind: 'none' };
-  const index = candidates instanceof PlateIndex ? candidates : null;
-  const list = index ? null : [...candidates];
-  if (index ? index.has(plate) : list?.includes(plate)) return { kind: 'exact', plate };
-  const hits = index ? index.neighbours(plate) : linearNeighbours(plate, list ?? []);
+  let hits: Hit[];
+  if (candidates instanceof PlateIndex) {
+    if (candidates.has(plate)) return { kind: 'exact', plate };
+    hits = candidates.neighbours(plate);
+  } else {
+    const list = [...candidates];
+    if (list.includes(plate)) return { kind: 'exact', plate };
+    hits = linearNeighbours(plate, list);
+  }
   if (hits.length === 0) return { kind: 'none' };
   const least = Math.min(...hits.map(costOf));
   const top = hits.filter(function cheapest(hit) {

@@ -1,0 +1,26 @@
+export {
+  Credential,
+  CredentialNote,
+  inDailyWindow,
+  minuteOfDay,
+  ResolvedKind,
+  resolveCredential,
+  UserClass,
+} from './credential-resolver.ts';
+export {
+  BlacklistEntry,
+  DailyWindow,
+  EmergencyVehicle,
+  Energy,
+  EpochMs,
+  Household,
+  HouseholdId,
+  LocalTime,
+  Pass,
+  PlateEntries,
+  PlateText,
+  StaffVehicle,
+  Vehicle,
+  VehicleClass,
+  Visitor,
+} from './registry.schema.ts';
