@@ -1,0 +1,133 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { IPublishPacket } from 'mqtt-packet';
+import type { Logger } from '../../app/logger.ts';
+import { type ParsedMessage, parseMessage, type TopicKind, type Topics } from '../../protocol/index.ts';
+
+export interface Publisher {
+  publish(topic: string, payload: unknown, options?: { retain?: boolean }): Promise<void>;
+}
+
+export interface MqttLinkOptions {
+  url: string;
+  clientId: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  topics: Topics;
+  /** Sites whose device topics this gateway subscribes to. */
+  sites: string[];
+  /** Applied before the broker gets its PUBACK, so a crash mid-handling means redelivery, not loss. */
+  onMessage(message: ParsedMessage, receivedAt: number): void | Promise<void>;
+  onRejected(topic: string, code: string, reason: string): void;
+  now(): number;
+  log: Logger;
+  /** Reconnect back-off: starts here, doubles to the cap. */
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+const DEVICE_TOPICS: TopicKind[] = ['plate', 'barrierState', 'loop', 'payment', 'spaceState', 'deviceStatus'];
+
+/** The gateway's MQTT connection: persistent QoS 1 session, ordered handling, back-off reconnect. */
+export class MqttLink implements Publisher {
+  private client: MqttClient | null = null;
+  private readonly minMs: number;
+  private readonly maxMs: number;
+  connected = false;
+  received = 0;
+
+  constructor(private readonly opts: MqttLinkOptions) {
+    this.minMs = opts.reconnectMinMs ?? 500;
+    this.maxMs = opts.reconnectMaxMs ?? 30_000;
+  }
+
+  async start(): Promise<void> {
+    const options: IClientOptions = {
+      clientId: this.opts.clientId,
+      username: this.opts.username,
+      password: this.opts.password,
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: this.minMs,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      resubscribe: true,
+    };
+    const client = mqtt.connect(this.opts.url, options);
+    this.client = client;
+    client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
+      this.handle(packet).then(
+        () => done(),
+        (err: Error) => {
+          this.opts.log.error({ err: err.message, topic: packet.topic }, 'message handler failed');
+          done();
+        },
+      );
+    };
+    client.on('connect', (connack) => {
+      this.connected = true;
+      client.options.reconnectPeriod = this.minMs;
+      this.opts.log.info({ url: this.opts.url, sessionPresent: connack.sessionPresent }, 'mqtt connected');
+      if (!connack.sessionPresent)
+        this.subscribe().catch((err: Error) => this.opts.log.error({ err: err.message }, 'subscribe failed'));
+    });
+    client.on('close', () => {
+      if (this.connected) this.opts.log.warn({}, 'mqtt connection closed');
+      this.connected = false;
+      const next = Math.min(this.maxMs, (client.options.reconnectPeriod ?? this.minMs) * 2);
+      client.options.reconnectPeriod = next;
+    });
+    client.on('error', (err) => this.opts.log.warn({ err: err.message }, 'mqtt error'));
+    await new Promise<void>((resolve, reject) => {
+      const onConnect = () => {
+        client.off('error', onError);
+        resolve();
+      };
+      const onError = (err: Error) => {
+        if ((err as { code?: number }).code === 5 || (err as { code?: number }).code === 4) {
+          client.off('connect', onConnect);
+          client.end(true);
+          reject(new Error(`MQTT broker refused the gateway's credentials: ${err.message}`));
+        }
+      };
+      client.once('connect', onConnect);
+      client.on('error', onError);
+    });
+    await this.subscribe();
+  }
+
+  private async subscribe(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    const filters: Record<string, { qos: 1 }> = {};
+    for (const site of this.opts.sites) {
+      for (const kind of DEVICE_TOPICS) filters[this.opts.topics.filter(kind, { site })] = { qos: 1 };
+    }
+    const granted = await client.subscribeAsync(filters);
+    const refused = granted.filter((g) => g.qos === 128);
+    if (refused.length > 0)
+      this.opts.log.error({ refused: refused.map((g) => g.topic) }, 'broker refused subscriptions');
+  }
+
+  private async handle(packet: IPublishPacket): Promise<void> {
+    this.received++;
+    const receivedAt = this.opts.now();
+    const parsed = parseMessage(packet.topic, packet.payload as Buffer, { root: this.opts.topics.root });
+    if (!parsed.ok) {
+      this.opts.onRejected(packet.topic, parsed.code, parsed.reason);
+      return;
+    }
+    await this.opts.onMessage(parsed, receivedAt);
+  }
+
+  async publish(topic: string, payload: unknown, options: { retain?: boolean } = {}): Promise<void> {
+    const client = this.client;
+    if (!client) throw Object.assign(new Error('MQTT link not started'), { code: 'MQTT_NOT_STARTED' });
+    await client.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain: options.retain ?? false });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await client.endAsync();
+  }
+}

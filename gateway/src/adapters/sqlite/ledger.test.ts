@@ -1,0 +1,186 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Session } from '../../domain/session/session.ts';
+import { AccountStore, hashPassword, verifyPassword } from './accounts.ts';
+import { type Db, openDatabase } from './database.ts';
+import { Ledger } from './ledger.ts';
+
+const opened: Db[] = [];
+function freshFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.db');
+}
+function open(file: string): Ledger {
+  const db = openDatabase(file);
+  opened.push(db);
+  return new Ledger(db);
+}
+afterEach(() => {
+  for (const db of opened.splice(0)) if (db.open) db.close();
+});
+
+function session(id: string, plate: string, entryAt: number): Session {
+  return {
+    id,
+    site: 's1',
+    plate,
+    readPlate: plate,
+    status: 'open',
+    entryAt,
+    exitAt: null,
+    entryGate: 'g1',
+    exitGate: null,
+    credentialKind: 'temporary',
+    userClass: 'visitor',
+    vehicleClass: 'small',
+    energy: 'fuel',
+    fuzzy: false,
+    noEntryRecord: false,
+    manualOpen: false,
+    visitorUntil: null,
+    feeFen: null,
+    paidFen: 0,
+    breakdown: null,
+    closeReason: null,
+  };
+}
+
+describe('ledger on a real SQLite file', () => {
+  it('runs in WAL mode with full sync', () => {
+    const ledger = open(freshFile());
+    expect(ledger.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(ledger.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('claims each device event once', () => {
+    const ledger = open(freshFile());
+    expect(ledger.claimEvent('cam1', 'e1', 'plate', 1)).toBe(true);
+    expect(ledger.claimEvent('cam1', 'e1', 'plate', 2)).toBe(false);
+    expect(ledger.claimEvent('cam2', 'e1', 'plate', 2)).toBe(true);
+    expect(ledger.pruneProcessedEvents(2)).toBe(1);
+    expect(ledger.countProcessedEvents()).toBe(1);
+  });
+
+  it('keeps at most one open session per plate and site', () => {
+    const ledger = open(freshFile());
+    ledger.insertSession(session('a', '京A12345', 1000));
+    expect(() => ledger.insertSession(session('b', '京A12345', 2000))).toThrow(/UNIQUE/);
+    ledger.closeSession('a', {
+      exitAt: 5000,
+      exitGate: 'g1',
+      feeFen: 200,
+      breakdown: { items: [] },
+      closeReason: 'EXIT_PAID',
+    });
+    expect(() =>
+      ledger.closeSession('a', { exitAt: 6000, exitGate: 'g1', feeFen: 0, breakdown: null, closeReason: 'x' }),
+    ).toThrow(/not open/);
+    ledger.insertSession(session('b', '京A12345', 7000));
+    expect(ledger.findOpenSession('s1', '京A12345')?.id).toBe('b');
+    expect(ledger.getSession('a')).toMatchObject({
+      status: 'closed',
+      exitAt: 5000,
+      feeFen: 200,
+      breakdown: { items: [] },
+    });
+  });
+
+  it('applies a payment once and adds it to the session', () => {
+    const ledger = open(freshFile());
+    ledger.insertSession(session('a', '京A12345', 1000));
+    const pay = {
+      id: 'p1',
+      site: 's1',
+      sessionId: 'a',
+      plate: null,
+      amountFen: 300,
+      method: 'wechat',
+      source: 'terminal' as const,
+      at: 2000,
+    };
+    expect(ledger.addPayment(pay)).toBe(true);
+    expect(ledger.addPayment(pay)).toBe(false);
+    expect(ledger.getSession('a')?.paidFen).toBe(300);
+    expect(ledger.paymentsFor('a')).toHaveLength(1);
+  });
+
+  it('keeps sessions, payments and decisions across a reopen of the file', () => {
+    const file = freshFile();
+    const first = open(file);
+    first.insertSession(session('a', '沪B88888', 1000));
+    first.recordDecision({
+      site: 's1',
+      gate: 'g1',
+      lane: 'entry',
+      at: 1000,
+      plate: '沪B88888',
+      readPlate: '沪B88888',
+      action: 'open',
+      reason: 'ENTRY_TEMPORARY',
+      sessionId: 'a',
+      credentialKind: 'temporary',
+      fuzzy: null,
+      display: { lines: ['沪B88888'] },
+      eventRef: 'cam1/e1',
+    });
+    first.db.close();
+    const second = open(file);
+    expect(second.openPlates('s1')).toEqual(['沪B88888']);
+    expect(second.decisionsFor('a')[0]).toMatchObject({ reason: 'ENTRY_TEMPORARY', display: { lines: ['沪B88888'] } });
+  });
+
+  it('searches sessions by plate fragment and time', () => {
+    const ledger = open(freshFile());
+    ledger.insertSession(session('a', '京A11111', 1000));
+    ledger.insertSession(session('b', '京A22222', 5000));
+    expect(ledger.searchSessions('s1', { plate: '2222', limit: 10, offset: 0 }).items.map((s) => s.id)).toEqual(['b']);
+    expect(ledger.searchSessions('s1', { to: 2000, limit: 10, offset: 0 }).total).toBe(1);
+  });
+
+  it('records exceptions and resolves each once', () => {
+    const ledger = open(freshFile());
+    const id = ledger.raiseException({
+      site: 's1',
+      at: 1,
+      kind: 'fuzzyMatch',
+      gate: 'g1',
+      lane: 'entry',
+      plate: '京A12345',
+      readPlate: '京A1234S',
+      sessionId: null,
+      detail: null,
+    });
+    expect(ledger.listExceptions('s1', 'open')).toHaveLength(1);
+    expect(ledger.resolveException(id, 'staff1', 2, 'confirmed')).toBe(true);
+    expect(ledger.resolveException(id, 'staff1', 3, 'again')).toBe(false);
+    expect(ledger.getException(id)).toMatchObject({ status: 'resolved', resolvedBy: 'staff1' });
+  });
+});
+
+describe('accounts', () => {
+  it('hashes passwords with scrypt and verifies them', () => {
+    const stored = hashPassword('s3cret-pass');
+    expect(stored.startsWith('scrypt$')).toBe(true);
+    expect(stored).not.toContain('s3cret-pass');
+    expect(verifyPassword('s3cret-pass', stored)).toBe(true);
+    expect(verifyPassword('wrong', stored)).toBe(false);
+  });
+
+  it('issues tokens that expire and can be revoked', () => {
+    const db = openDatabase(freshFile());
+    opened.push(db);
+    new Ledger(db);
+    const accounts = new AccountStore(db);
+    accounts.upsertUser({ username: 'wang', role: 'staff', sites: ['s1'], displayName: '王师傅' }, 'password1');
+    expect(accounts.authenticate('wang', 'nope')).toBeNull();
+    expect(accounts.authenticate('ghost', 'password1')).toBeNull();
+    const { token, expiresAt } = accounts.issueToken('wang', 1000, 60_000);
+    expect(expiresAt).toBe(61_000);
+    expect(accounts.userForToken(token, 2000)?.sites).toEqual(['s1']);
+    expect(accounts.userForToken(token, 61_000)).toBeNull();
+    const second = accounts.issueToken('wang', 1000, 60_000).token;
+    accounts.revokeToken(second);
+    expect(accounts.userForToken(second, 2000)).toBeNull();
+  });
+});

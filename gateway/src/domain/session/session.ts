@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { CredentialKind } from '../site.ts';
+
+export const VehicleClass = z.enum(['small', 'large', 'motorcycle']);
+export type VehicleClass = z.infer<typeof VehicleClass>;
+export const Energy = z.enum(['fuel', 'electric']);
+export type Energy = z.infer<typeof Energy>;
+
+/** One vehicle's stay, entry to exit. `entryAt` null means the exit had no entry record. */
+export const Session = z.object({
+  id: z.string(),
+  site: z.string(),
+  plate: z.string(),
+  readPlate: z.string().nullable(),
+  status: z.enum(['open', 'closed']),
+  entryAt: z.number().int().nullable(),
+  exitAt: z.number().int().nullable(),
+  entryGate: z.string().nullable(),
+  exitGate: z.string().nullable(),
+  credentialKind: CredentialKind,
+  userClass: z.string(),
+  vehicleClass: VehicleClass,
+  energy: Energy,
+  fuzzy: z.boolean(),
+  noEntryRecord: z.boolean(),
+  manualOpen: z.boolean(),
+  visitorUntil: z.number().int().nullable(),
+  feeFen: z.number().int().nullable(),
+  paidFen: z.number().int(),
+  breakdown: z.unknown().nullable(),
+  closeReason: z.string().nullable(),
+});
+export type Session = z.infer<typeof Session>;
+
+export const PaymentMethod = z.enum(['cash', 'wechat', 'alipay', 'unionpay', 'etc', 'card', 'other']);
+export type PaymentMethod = z.infer<typeof PaymentMethod>;
+
+export const Payment = z.object({
+  id: z.string(),
+  site: z.string(),
+  sessionId: z.string().nullable(),
+  plate: z.string().nullable(),
+  amountFen: z.number().int().positive(),
+  method: z.string(),
+  source: z.enum(['terminal', 'callback', 'staff']),
+  at: z.number().int(),
+});
+export type Payment = z.infer<typeof Payment>;
+
+export const ExceptionKind = z.enum([
+  'fuzzyMatch',
+  'ambiguousRead',
+  'noPlate',
+  'noEntryRecord',
+  'barrierFault',
+  'visitorOverstay',
+  'passback',
+  'clockSkew',
+]);
+export type ExceptionKind = z.infer<typeof ExceptionKind>;
