@@ -1,0 +1,109 @@
+import { clippedDwell, decisionFigures, inPeriod, sessionFigures, turnover } from './activity-figures.ts';
+import { DEFINITIONS, type IndicatorDefinitions } from './definitions.ts';
+import { difficultyIndex } from './difficulty-index.ts';
+import { dataQuality, facilityCompliance } from './facility-figures.ts';
+import type { CapacityVersion, ReportInput, SessionRecord } from './indicator-input.ts';
+import type { IndicatorResult, ZoneFigures } from './indicator-result.ts';
+import { DAY_MS, OffsetTimeline } from './local-time.ts';
+import { occupancyFigures } from './occupancy-figures.ts';
+import { capacityIntegral, sumPiecewise, zonePiecewise } from './occupancy-series.ts';
+
+function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function zoneOfVersion(v: CapacityVersion): string {
+  return v.zone;
+}
+
+function zoneOfSession(s: SessionRecord): string | undefined {
+  return s.zone;
+}
+
+/**
+ * Every indicator of DESIGN §4 for one site over [from, to). Exact for the data given: step functions are integrated
+ * exactly, sessions clipped to the period, and time without occupancy data is reported, never averaged over.
+ */
+export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions = DEFINITIONS): IndicatorResult {
+  const { site, from, to } = input;
+  if (!(to > from)) throw Object.assign(new Error('report period must have to > from'), { code: 'EMPTY_PERIOD' });
+  const params = defs.parameters;
+  const offsets = new OffsetTimeline(from, to, site.timeZone);
+  const occupancyByZone = new Map(input.occupancy.map((o) => [o.zone, o]));
+  const versionsByZone = groupBy(input.capacityVersions, zoneOfVersion);
+  const sessionsByZone = groupBy(input.sessions, zoneOfSession);
+
+  const pieces = site.zones.map((zone) =>
+    zonePiecewise(occupancyByZone.get(zone.id), zone.capacity, versionsByZone.get(zone.id) ?? [], from, to),
+  );
+  const zones: ZoneFigures[] = site.zones.map((zone, k) => {
+    const p = pieces[k]!;
+    const capInt = capacityIntegral(p);
+    const zoneSessions = sessionsByZone.get(zone.id) ?? [];
+    const entries = zoneSessions.filter((s) => inPeriod(s.entryAt, from, to)).length;
+    return {
+      zone: zone.id,
+      name: zone.name,
+      ...occupancyFigures(p, offsets, params, false),
+      spaceHourUtilisation:
+        capInt > 0 && zoneSessions.length > 0 ? clippedDwell(zoneSessions, from, to) / capInt : null,
+      turnover: zoneSessions.length > 0 ? turnover(entries, capInt) : null,
+      sessions: entries,
+    };
+  });
+  const sitePiece = sumPiecewise(pieces, from, to);
+  const siteFigures = occupancyFigures(sitePiece, offsets, params, true);
+  const capInt = capacityIntegral(sitePiece);
+  const sessions = sessionFigures(input.sessions, from, to, capInt);
+  const decisions = decisionFigures(input.decisions, from, to);
+  const households = input.households ?? site.households;
+  const meanSpaces = capInt / (to - from);
+  const ratios = {
+    households,
+    registeredVehicles: input.registeredVehicles,
+    spacesPerHousehold: households > 0 ? meanSpaces / households : null,
+    vehiclesPerSpace: meanSpaces > 0 ? input.registeredVehicles / meanSpaces : null,
+  };
+  const periodDays = (to - from) / DAY_MS;
+  const index = difficultyIndex(
+    defs,
+    {
+      peakOccupancy: siteFigures.peakOccupancy,
+      saturationHoursPerDay: siteFigures.coveredHours > 0 ? siteFigures.saturationHours / periodDays : null,
+      deniedEntryRate: decisions.deniedEntryRate,
+      nightOccupancy: siteFigures.nightOccupancy,
+      spacesPerHousehold: ratios.spacesPerHousehold,
+      overflowHoursPerDay: siteFigures.coveredHours > 0 ? siteFigures.overflowHours / periodDays : null,
+    },
+    periodDays,
+  );
+  return {
+    from,
+    to,
+    timeZone: site.timeZone,
+    site: siteFigures,
+    zones,
+    sessions,
+    decisions,
+    ratios,
+    compliance: facilityCompliance(site, households, params.facilityStandard, input.facilities),
+    dataQuality: dataQuality(
+      site,
+      from,
+      to,
+      siteFigures.completeness,
+      input.sensorDowntime,
+      input.disagreement,
+      params.disagreementTolerance,
+    ),
+    index,
+  };
+}

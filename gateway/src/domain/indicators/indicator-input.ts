@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { Site } from '../site.ts';
+
+const EpochMs = z.number().int();
+
+/** A(t) for one zone as a step function: each step holds until the next (or until `maxHoldMs` after it). */
+export const OccupancyStep = z.object({
+  at: EpochMs,
+  /** Vehicles present from `at` on; null = unknown from here (gateway down, sensor silent). */
+  present: z.number().int().nullable(),
+});
+export type OccupancyStep = z.infer<typeof OccupancyStep>;
+
+export const ZoneOccupancy = z.object({
+  zone: z.string(),
+  /** Sorted by `at`. The last step at or before the period start gives A(start); none = unknown. */
+  steps: z.array(OccupancyStep),
+  /** A reading is trusted for at most this long when no newer one arrives (polled feeds); absent = until the next step. */
+  maxHoldMs: z.number().int().positive().optional(),
+});
+export type ZoneOccupancy = z.infer<typeof ZoneOccupancy>;
+
+/** Capacity in force for a zone from `from` until its next version; before the first, the site config's capacity. */
+export const CapacityVersion = z.object({
+  zone: z.string(),
+  from: EpochMs,
+  capacity: z.number().int().min(0),
+  note: z.string().optional(),
+});
+export type CapacityVersion = z.infer<typeof CapacityVersion>;
+
+export const UserClass = z.enum(['resident', 'monthly', 'annual', 'visitor', 'staff', 'emergency', 'temporary']);
+export type UserClass = z.infer<typeof UserClass>;
+
+export const SessionRecord = z.object({
+  id: z.string(),
+  zone: z.string().optional(),
+  /** For an exit with no entry record, entryAt = exitAt and flags.noEntryRecord = true. */
+  entryAt: EpochMs,
+  exitAt: EpochMs.nullable(),
+  userClass: UserClass,
+  vehicleClass: z.string(),
+  feeFen: z.number().int().min(0),
+  paidFen: z.number().int().min(0),
+  flags: z
+    .object({
+      fuzzy: z.boolean().default(false),
+      noEntryRecord: z.boolean().default(false),
+      manualOpen: z.boolean().default(false),
+      visitorOverstay: z.boolean().default(false),
+    })
+    .default({ fuzzy: false, noEntryRecord: false, manualOpen: false, visitorOverstay: false }),
+});
+export type SessionRecord = z.infer<typeof SessionRecord>;
+
+export const GateDecisionRecord = z.object({
+  at: EpochMs,
+  gate: z.string().optional(),
+  lane: z.enum(['entry', 'exit']),
+  action: z.enum(['allow', 'deny', 'refer']),
+  reason: z.string(),
+  userClass: UserClass.optional(),
+});
+export type GateDecisionRecord = z.infer<typeof GateDecisionRecord>;
+
+/** A sensor offline or `unknown` over [from, to). */
+export const SensorDowntime = z.object({ sensor: z.string(), from: EpochMs, to: EpochMs });
+export type SensorDowntime = z.infer<typeof SensorDowntime>;
+
+/** The two occupancy figures of a sensor-equipped zone at one instant. */
+export const CountDisagreement = z.object({
+  at: EpochMs,
+  zone: z.string(),
+  gateCount: z.number().int(),
+  sensorCount: z.number().int(),
+});
+export type CountDisagreement = z.infer<typeof CountDisagreement>;
+
+export const Facilities = z.object({
+  /** Device ids actually installed and working; absent = every device in the site config. */
+  installedDevices: z.array(z.string()).optional(),
+});
+export type Facilities = z.infer<typeof Facilities>;
+
+export const ReportInput = z.object({
+  site: Site,
+  from: EpochMs,
+  to: EpochMs,
+  capacityVersions: z.array(CapacityVersion).default([]),
+  occupancy: z.array(ZoneOccupancy),
+  sessions: z.array(SessionRecord).default([]),
+  decisions: z.array(GateDecisionRecord).default([]),
+  sensorDowntime: z.array(SensorDowntime).default([]),
+  disagreement: z.array(CountDisagreement).default([]),
+  /** Defaults to site.households. */
+  households: z.number().int().min(0).optional(),
+  registeredVehicles: z.number().int().min(0).default(0),
+  facilities: Facilities.default({}),
+});
+export type ReportInput = z.infer<typeof ReportInput>;

@@ -1,0 +1,152 @@
+import { z } from 'zod';
+
+const Ratio = z.number().nullable();
+
+export const DayFigures = z.object({
+  /** Local calendar date, YYYY-MM-DD. */
+  date: z.string(),
+  start: z.number(),
+  meanOccupancy: Ratio,
+  peakOccupancy: Ratio,
+  saturationHours: z.number(),
+  overflowHours: z.number(),
+  completeness: z.number(),
+});
+export type DayFigures = z.infer<typeof DayFigures>;
+
+export const OccupancyFigures = z.object({
+  meanCapacity: z.number(),
+  meanOccupancy: Ratio,
+  peakOccupancy: Ratio,
+  /** Start of the peak 15-minute window. */
+  peakAt: z.number().nullable(),
+  nightOccupancy: Ratio,
+  saturationHours: z.number(),
+  overflowHours: z.number(),
+  completeness: z.number(),
+  coveredHours: z.number(),
+  gapCount: z.number().int(),
+  /** The first 50 intervals without occupancy data. */
+  gaps: z.array(z.object({ from: z.number(), to: z.number() })),
+  detail: z
+    .object({
+      /** Mean occupancy by local hour of day, 0–23. */
+      hourlyProfile: z.array(Ratio),
+      /** Saturated hours by weekday (0 = Monday) × local hour. */
+      saturationHeatmap: z.array(z.array(z.number())),
+      heatmapCoveredHours: z.array(z.array(z.number())),
+      days: z.array(DayFigures),
+    })
+    .nullable(),
+});
+export type OccupancyFigures = z.infer<typeof OccupancyFigures>;
+
+export const ZoneFigures = OccupancyFigures.extend({
+  zone: z.string(),
+  name: z.string(),
+  spaceHourUtilisation: Ratio,
+  turnover: Ratio,
+  sessions: z.number().int(),
+});
+export type ZoneFigures = z.infer<typeof ZoneFigures>;
+
+export const ClassCount = z.record(z.string(), z.number());
+
+export const SessionFigures = z.object({
+  /** Sessions of the period: entered in it (no-entry-record exits count at their exit). */
+  sessions: z.number().int(),
+  stillInside: z.number().int(),
+  spaceHourUtilisation: Ratio,
+  turnover: Ratio,
+  meanDwellHours: Ratio,
+  meanDwellHoursByClass: z.record(z.string(), z.number()),
+  exceptions: z.object({
+    noEntryRecord: z.number().int(),
+    fuzzy: z.number().int(),
+    manualOpen: z.number().int(),
+    visitorOverstay: z.number().int(),
+    total: z.number().int(),
+    per100Sessions: Ratio,
+  }),
+  revenue: z.object({
+    paidFen: z.number().int(),
+    billedFen: z.number().int(),
+    paidFenByUserClass: z.record(z.string(), z.number().int()),
+    paidFenByVehicleClass: z.record(z.string(), z.number().int()),
+    billedFenByUserClass: z.record(z.string(), z.number().int()),
+    billedFenByVehicleClass: z.record(z.string(), z.number().int()),
+  }),
+});
+export type SessionFigures = z.infer<typeof SessionFigures>;
+
+export const DecisionFigures = z.object({
+  entriesAdmitted: z.number().int(),
+  entriesDenied: z.number().int(),
+  entriesReferred: z.number().int(),
+  deniedEntryRate: Ratio,
+  deniedByReason: z.record(z.string(), z.object({ count: z.number().int(), rate: z.number() })),
+  /** Denied-entry rate of visitors and temporary vehicles, when decisions carry the user class. */
+  visitorDeniedRate: Ratio,
+});
+export type DecisionFigures = z.infer<typeof DecisionFigures>;
+
+export const ComplianceItem = z.object({
+  key: z.string(),
+  zh: z.string(),
+  en: z.string(),
+  pass: z.boolean(),
+  figure: z.number(),
+  required: z.number(),
+  detail: z.string().optional(),
+});
+export type ComplianceItem = z.infer<typeof ComplianceItem>;
+
+export const DataQuality = z.object({
+  completeness: z.number(),
+  sensors: z.number().int(),
+  sensorAvailability: Ratio,
+  disagreementSamples: z.number().int(),
+  meanDisagreement: Ratio,
+  maxDisagreement: z.number().nullable(),
+  disagreementShare: Ratio,
+  /** Plain-language warnings, zh and en. */
+  flags: z.array(z.object({ zh: z.string(), en: z.string() })),
+});
+export type DataQuality = z.infer<typeof DataQuality>;
+
+export const IndexResult = z.object({
+  value: z.number().nullable(),
+  level: z.object({ key: z.string(), zh: z.string(), en: z.string() }).nullable(),
+  components: z.array(
+    z.object({
+      key: z.string(),
+      figure: z.number().nullable(),
+      score: z.number().nullable(),
+      weight: z.number(),
+      contribution: z.number().nullable(),
+    }),
+  ),
+  missing: z.array(z.string()),
+  reasons: z.object({ zh: z.string(), en: z.string() }),
+});
+export type IndexResult = z.infer<typeof IndexResult>;
+
+export const IndicatorResult = z.object({
+  from: z.number(),
+  to: z.number(),
+  timeZone: z.string(),
+  site: OccupancyFigures,
+  zones: z.array(ZoneFigures),
+  sessions: SessionFigures,
+  decisions: DecisionFigures,
+  ratios: z.object({
+    households: z.number().int(),
+    registeredVehicles: z.number().int(),
+    spacesPerHousehold: Ratio,
+    vehiclesPerSpace: Ratio,
+  }),
+  compliance: z.array(ComplianceItem),
+  dataQuality: DataQuality,
+  index: IndexResult,
+});
+export type IndicatorResult = z.infer<typeof IndicatorResult>;

@@ -1,0 +1,66 @@
+import type { IndicatorDefinitions } from './definitions.ts';
+
+/** docs/indicators.md, generated from the definitions so the two cannot drift (a test compares them). */
+export function renderIndicatorsDoc(defs: IndicatorDefinitions): string {
+  const p = defs.parameters;
+  const lines: string[] = [
+    '# 统计评估指标 / Evaluation indicators',
+    '',
+    '<!-- Generated from gateway/src/domain/indicators/definitions.ts by renderIndicatorsDoc(); a test keeps it in step. -->',
+    '',
+    `定义版本 / definitions version: ${defs.version}. C(t) 为当时有效的车位数（容量按版本随时间变化），A(t) 为在场车辆数（阶跃函数，精确积分），dᵢ 为停放时长。`,
+    `C(t) is the capacity in force at t (versioned), A(t) the vehicles present (a step function, integrated exactly), dᵢ a stay.`,
+    '',
+    '| key | 指标 | indicator | unit | 定义 | definition |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const [key, d] of Object.entries(defs.indicators)) {
+    lines.push(`| \`${key}\` | ${d.zh} | ${d.en} | ${d.unit} | ${d.formulaZh} | ${d.formulaEn} |`);
+  }
+  lines.push(
+    '',
+    '## 参数 / Parameters',
+    '',
+    `- 饱和阈值 θ / saturation threshold θ: ${p.saturationThreshold}`,
+    `- 高峰窗口 / peak window: ${p.peakWindowMinutes} min, 最低数据覆盖 / minimum coverage ${p.peakMinCoverage}`,
+    `- 夜间 / night: ${p.nightFromHour}:00–${p.nightToHour}:00 (site local time / 小区所在时区)`,
+    `- 计数差异容差 / disagreement tolerance: ${p.disagreementTolerance} vehicles`,
+    '',
+    '## 停车设施标准 / Facility standard (configurable / 可配置)',
+    '',
+    `- 户均车位 ≥ / spaces per household ≥ ${p.facilityStandard.minSpacesPerHousehold}`,
+    `- 充电车位比例 ≥ / EV-charging share ≥ ${p.facilityStandard.minEvShare}`,
+    `- 无障碍车位比例 ≥ / accessible share ≥ ${p.facilityStandard.minAccessibleShare} (至少1个 / at least 1)`,
+    `- 每个入口配车牌识别与显示屏 / every entrance with plate camera and display: ${p.facilityStandard.requireEntranceCameraAndDisplay}`,
+    `- 车位传感器覆盖率 ≥ / sensor coverage ≥ ${p.facilityStandard.minSensorCoverage}`,
+    '',
+    '## 停车难指数 / Parking difficulty index',
+    '',
+    '指数 = Σ wₖ·sₖ / Σ wₖ；每个分项 sₖ 在“0分点”与“100分点”之间线性取值并截断到 0–100；缺数据的分项不参与并在报告中注明。',
+    'Index = Σ wₖ·sₖ / Σ wₖ; each component sₖ is linear between its 0-point and its 100-point, clamped to 0–100;',
+    'components without data are left out and named in the report.',
+    '',
+    '| component | 分项 | weight 权重 | 0 分 / scores 0 at | 100 分 / scores 100 at |',
+    '|---|---|---|---|---|',
+  );
+  for (const c of defs.index.components) {
+    lines.push(`| \`${c.key}\` (${c.en}) | ${c.zh} | ${c.weight} | ${c.zero} | ${c.full} |`);
+  }
+  lines.push('', '| 等级 | level | 指数 ≥ / index from |', '|---|---|---|');
+  for (const l of defs.index.levels) lines.push(`| ${l.zh} | ${l.en} | ${l.from} |`);
+  lines.push(
+    '',
+    '原因文字列出得分 ≥ 50 的分项，按贡献从大到小，例如“高峰占用率97%，饱和41小时，6%的入场车辆被拒”。',
+    'The reasons list the components scoring at least 50, largest contribution first, e.g.',
+    '"peak occupancy 97%, 41 saturated hours, 6% of entries turned away".',
+    '',
+    '## 统计口径 / Counting rules',
+    '',
+    '- 周期按小区时区划分：日报 00:00 起，周报周一 00:00 起，月报每月1日 00:00 起。/ Periods follow the site time zone: days from 00:00, weeks from Monday, months from the 1st.',
+    '- 本期车次 = 本期内入场的车次；无入场记录的出场以出场时刻计。/ Sessions of the period = those that entered in it; a no-entry-record exit counts at its exit.',
+    '- 收入按离场时刻归属。/ Revenue belongs to the period of the exit.',
+    '- 缺失数据不插补：完整度和缺失时段随报告给出。/ Missing data is never filled in: completeness and the gaps are part of the report.',
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,185 @@
+import type { IndicatorParameters } from './definitions.ts';
+import type { DayFigures, OccupancyFigures } from './indicator-result.ts';
+import { DAY_MS, HOUR_MS, type OffsetTimeline } from './local-time.ts';
+import { capacityIntegral, gaps, type Piecewise } from './occupancy-series.ts';
+
+const QUARTER_MS = 15 * 60_000;
+
+/**
+ * Exact integrals of a step function cut at local quarter hours. Quarter boundaries are taken on the UTC grid, which
+ * is the local grid for every zone whose offset is a multiple of 15 minutes (all current IANA zones).
+ */
+interface Quarters {
+  q0: number;
+  /** Part of each quarter inside the period. */
+  len: Float64Array;
+  /** Time with data and C > 0 (the ratio's denominator). */
+  ratioTime: Float64Array;
+  /** ∫ A/C dt. */
+  ratioInt: Float64Array;
+  /** Time with data (including closed zones). */
+  known: Float64Array;
+  saturated: Float64Array;
+  overflow: Float64Array;
+}
+
+function accumulate(p: Piecewise, theta: number): Quarters {
+  const q0 = Math.floor(p.from / QUARTER_MS) * QUARTER_MS;
+  const n = Math.max(1, Math.ceil((p.to - q0) / QUARTER_MS));
+  const q: Quarters = {
+    q0,
+    len: new Float64Array(n),
+    ratioTime: new Float64Array(n),
+    ratioInt: new Float64Array(n),
+    known: new Float64Array(n),
+    saturated: new Float64Array(n),
+    overflow: new Float64Array(n),
+  };
+  for (let k = 0; k < n; k++) {
+    q.len[k] = Math.min(p.to, q0 + (k + 1) * QUARTER_MS) - Math.max(p.from, q0 + k * QUARTER_MS);
+  }
+  for (let i = 0; i < p.t.length; i++) {
+    const a = p.a[i]!;
+    if (Number.isNaN(a)) continue;
+    const c = p.c[i]!;
+    const end = p.t[i + 1] ?? p.to;
+    const ratio = c > 0 ? a / c : Number.NaN;
+    const saturated = c > 0 && ratio >= theta;
+    const overflow = a > c;
+    let s = p.t[i]!;
+    while (s < end) {
+      const k = Math.floor((s - q0) / QUARTER_MS);
+      const e = Math.min(end, q0 + (k + 1) * QUARTER_MS);
+      const dt = e - s;
+      q.known[k]! += dt;
+      if (c > 0) {
+        q.ratioTime[k]! += dt;
+        q.ratioInt[k]! += ratio * dt;
+      }
+      if (saturated) q.saturated[k]! += dt;
+      if (overflow) q.overflow[k]! += dt;
+      s = e;
+    }
+  }
+  return q;
+}
+
+function ratioOrNull(num: number, den: number): number | null {
+  return den > 0 ? num / den : null;
+}
+
+interface Totals {
+  ratioInt: number;
+  ratioTime: number;
+  known: number;
+  len: number;
+  saturated: number;
+  overflow: number;
+  peak: number | null;
+  peakAt: number | null;
+}
+
+function emptyTotals(): Totals {
+  return { ratioInt: 0, ratioTime: 0, known: 0, len: 0, saturated: 0, overflow: 0, peak: null, peakAt: null };
+}
+
+function addQuarter(t: Totals, q: Quarters, k: number, minCoverage: number): void {
+  t.ratioInt += q.ratioInt[k]!;
+  t.ratioTime += q.ratioTime[k]!;
+  t.known += q.known[k]!;
+  t.len += q.len[k]!;
+  t.saturated += q.saturated[k]!;
+  t.overflow += q.overflow[k]!;
+  const len = q.len[k]!;
+  if (len > 0 && q.ratioTime[k]! >= minCoverage * len) {
+    const mean = q.ratioInt[k]! / q.ratioTime[k]!;
+    if (t.peak === null || mean > t.peak) {
+      t.peak = mean;
+      t.peakAt = q.q0 + k * QUARTER_MS;
+    }
+  }
+}
+
+export function occupancyFigures(
+  p: Piecewise,
+  offsets: OffsetTimeline,
+  params: IndicatorParameters,
+  withDetail: boolean,
+): OccupancyFigures {
+  const q = accumulate(p, params.saturationThreshold);
+  const all = emptyTotals();
+  const night = emptyTotals();
+  const profileInt = new Float64Array(24);
+  const profileTime = new Float64Array(24);
+  const heatSat = new Float64Array(7 * 24);
+  const heatTime = new Float64Array(7 * 24);
+  const days: DayFigures[] = [];
+  let day: Totals | null = null;
+  let dayNumber = Number.NaN;
+  let dayStart = 0;
+  const flushDay = (): void => {
+    if (!day) return;
+    days.push({
+      date: new Date(dayNumber * DAY_MS).toISOString().slice(0, 10),
+      start: dayStart,
+      meanOccupancy: ratioOrNull(day.ratioInt, day.ratioTime),
+      peakOccupancy: day.peak,
+      saturationHours: day.saturated / HOUR_MS,
+      overflowHours: day.overflow / HOUR_MS,
+      completeness: ratioOrNull(day.known, day.len) ?? 0,
+    });
+  };
+  for (let k = 0; k < q.len.length; k++) {
+    const start = q.q0 + k * QUARTER_MS;
+    const wall = start + offsets.at(start);
+    const localDay = Math.floor(wall / DAY_MS);
+    const hour = Math.floor((wall - localDay * DAY_MS) / HOUR_MS);
+    addQuarter(all, q, k, params.peakMinCoverage);
+    const isNight =
+      params.nightFromHour > params.nightToHour
+        ? hour >= params.nightFromHour || hour < params.nightToHour
+        : hour >= params.nightFromHour && hour < params.nightToHour;
+    if (isNight) addQuarter(night, q, k, params.peakMinCoverage);
+    if (!withDetail) continue;
+    profileInt[hour]! += q.ratioInt[k]!;
+    profileTime[hour]! += q.ratioTime[k]!;
+    const cell = ((((localDay + 3) % 7) + 7) % 7) * 24 + hour;
+    heatSat[cell]! += q.saturated[k]!;
+    heatTime[cell]! += q.known[k]!;
+    if (localDay !== dayNumber) {
+      flushDay();
+      day = emptyTotals();
+      dayNumber = localDay;
+      dayStart = Math.max(p.from, start);
+    }
+    addQuarter(day as Totals, q, k, params.peakMinCoverage);
+  }
+  flushDay();
+  const periodMs = p.to - p.from;
+  const gapList = gaps(p);
+  return {
+    meanCapacity: capacityIntegral(p) / periodMs,
+    meanOccupancy: ratioOrNull(all.ratioInt, all.ratioTime),
+    peakOccupancy: all.peak,
+    peakAt: all.peakAt,
+    nightOccupancy: ratioOrNull(night.ratioInt, night.ratioTime),
+    saturationHours: all.saturated / HOUR_MS,
+    overflowHours: all.overflow / HOUR_MS,
+    completeness: all.known / periodMs,
+    coveredHours: all.known / HOUR_MS,
+    gapCount: gapList.length,
+    gaps: gapList.slice(0, 50),
+    detail: withDetail
+      ? {
+          hourlyProfile: [...profileInt].map((v, h) => ratioOrNull(v, profileTime[h]!)),
+          saturationHeatmap: Array.from({ length: 7 }, (_, wd) =>
+            Array.from({ length: 24 }, (_, h) => heatSat[wd * 24 + h]! / HOUR_MS),
+          ),
+          heatmapCoveredHours: Array.from({ length: 7 }, (_, wd) =>
+            Array.from({ length: 24 }, (_, h) => heatTime[wd * 24 + h]! / HOUR_MS),
+          ),
+          days,
+        }
+      : null,
+  };
+}
