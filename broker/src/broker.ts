@@ -1,0 +1,327 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Aedes, type AedesPublishPacket, type Client, type PublishPacket, type Subscription } from 'aedes';
+import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
+import { z } from 'zod';
+import {
+  DEFAULT_TOPIC_ROOT,
+  type Identity,
+  authorizePublish as protocolAuthorizePublish,
+  authorizeSubscribe as protocolAuthorizeSubscribe,
+} from '../../gateway/src/protocol/index.ts';
+import { type CredentialEntry, clientIdMatches, identityOf } from './credentials.ts';
+import { guardPacketSize } from './packet-size-guard.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+
+export const BrokerLimits = z.object({
+  /** Largest MQTT packet accepted, fixed header included; a bigger one closes the connection. */
+  maxPacketSize: z
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(64 * 1024),
+  /** aedes: ms to wait for a slow client to drain before closing it. */
+  drainTimeout: z.int().min(100).default(10_000),
+  /** aedes/mqemitter: messages delivered in parallel. */
+  concurrency: z.int().min(1).max(10_000).default(100),
+  /** aedes: ms a socket may take to send CONNECT. */
+  connectTimeout: z.int().min(100).default(10_000),
+  /** aedes: packets queued before the CONNECT is authenticated. */
+  queueLimit: z.int().min(1).default(42),
+  maxClientsIdLength: z.int().min(23).max(65_535).default(128),
+  maxTopicLevels: z.int().min(1).max(100).default(16),
+});
+export type BrokerLimits = z.infer<typeof BrokerLimits>;
+
+export const BrokerConfig = z.object({
+  /** TCP port; 0 picks a free one. */
+  port: z.int().min(0).max(65_535).default(1883),
+  /** WebSocket port (path `/mqtt`); 0 picks a free one, null disables WebSocket. */
+  wsPort: z.int().min(0).max(65_535).nullable().default(8083),
+  host: z.string().default('0.0.0.0'),
+  root: z.string().default(DEFAULT_TOPIC_ROOT),
+  /** `drop`: acknowledge and deliver to nobody; `disconnect`: aedes' own answer, close the connection. */
+  refusedPublish: z.enum(['drop', 'disconnect']).default('drop'),
+  limits: BrokerLimits.default(BrokerLimits.parse({})),
+});
+export type BrokerConfig = z.infer<typeof BrokerConfig>;
+
+export const BrokerLogEntry = z.object({
+  level: z.enum(['info', 'warn', 'error']),
+  event: z.string(),
+  client: z.string().optional(),
+  username: z.string().optional(),
+  topic: z.string().optional(),
+  reason: z.string().optional(),
+  port: z.int().optional(),
+  wsPort: z.int().nullable().optional(),
+});
+export type BrokerLogEntry = z.infer<typeof BrokerLogEntry>;
+export type BrokerLog = (entry: BrokerLogEntry) => void;
+
+export const BrokerCounters = z.object({
+  connections: z.int(),
+  connected: z.int(),
+  refusedAuth: z.int(),
+  refusedPublish: z.int(),
+  refusedSubscribe: z.int(),
+  messagesIn: z.int(),
+  oversizePackets: z.int(),
+});
+export type BrokerCounters = z.infer<typeof BrokerCounters>;
+
+export type StartBrokerOptions = z.input<typeof BrokerConfig> & {
+  credentials: readonly CredentialEntry[];
+  /** Structured log sink; default: one JSON line per entry on stdout. */
+  log?: BrokerLog;
+};
+
+export interface RunningBroker {
+  port: number;
+  /** null when WebSocket is disabled. */
+  wsPort: number | null;
+  aedes: Aedes;
+  counters(): BrokerCounters;
+  /** Replace the credentials; connected clients keep the identity they authenticated with. */
+  setCredentials(credentials: readonly CredentialEntry[]): void;
+  stop(): Promise<void>;
+}
+
+/** Refused publishes in `drop` mode are rerouted here: no client may subscribe to it. */
+export const REFUSED_TOPIC = '$parking-broker/refused';
+
+const NOT_AUTHORIZED = 5;
+const SERVER_UNAVAILABLE = 3;
+
+function jsonLineLog(entry: BrokerLogEntry): void {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+}
+
+function authError(message: string, returnCode: number): Error & { returnCode: number } {
+  return Object.assign(new Error(message), { returnCode });
+}
+
+interface Session {
+  username: string;
+  identity: Identity;
+}
+
+/** Start aedes on TCP and WebSocket with device authentication and per-topic authorisation. */
+export async function startBroker(options: StartBrokerOptions): Promise<RunningBroker> {
+  const config = BrokerConfig.parse(options);
+  const { limits, root } = config;
+  const log = options.log ?? jsonLineLog;
+  let users = new Map<string, CredentialEntry>();
+  const sessions = new WeakMap<Client, Session>();
+  const counters: BrokerCounters = BrokerCounters.parse({
+    connections: 0,
+    connected: 0,
+    refusedAuth: 0,
+    refusedPublish: 0,
+    refusedSubscribe: 0,
+    messagesIn: 0,
+    oversizePackets: 0,
+  });
+  function setCredentials(credentials: readonly CredentialEntry[]): void {
+    users = new Map(credentials.map((c) => [c.username, c]));
+  }
+  setCredentials(options.credentials);
+  // Unknown users cost one scrypt too, so timing does not tell which usernames exist.
+  const dummyHash = await hashPassword('unknown user');
+
+  function authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (error: (Error & { returnCode: number }) | null, success: boolean | null) => void,
+  ): void {
+    const entry = username === undefined ? undefined : users.get(username);
+    verifyPassword(password ?? Buffer.alloc(0), entry?.passwordHash ?? dummyHash).then(
+      function verified(matches) {
+        let reason: string | null = null;
+        if (!entry) reason = username === undefined ? 'no username' : 'unknown user';
+        else if (!matches) reason = 'wrong password';
+        else if (!clientIdMatches(entry.username, client.id)) reason = 'client id must be the username or username-…';
+        if (reason !== null || !entry) {
+          counters.refusedAuth++;
+          log({ level: 'warn', event: 'refused-connect', client: client.id, username, reason: reason ?? '' });
+          return done(authError(reason ?? 'refused', NOT_AUTHORIZED), null);
+        }
+        sessions.set(client, { username: entry.username, identity: identityOf(entry) });
+        done(null, true);
+      },
+      function failed(err: Error) {
+        log({ level: 'error', event: 'auth-error', client: client.id, username, reason: err.message });
+        done(authError(err.message, SERVER_UNAVAILABLE), null);
+      },
+    );
+  }
+
+  function sessionOf(client: Client | null, packet: PublishPacket): Session | undefined {
+    if (client) return sessions.get(client);
+    // A will left by a client of another broker instance sharing persistence: find its user by client id.
+    const clientId = (packet as PublishPacket & { clientId?: string }).clientId ?? '';
+    let best: CredentialEntry | undefined;
+    for (const entry of users.values()) {
+      if (clientIdMatches(entry.username, clientId) && entry.username.length > (best?.username.length ?? -1)) {
+        best = entry;
+      }
+    }
+    return best ? { username: best.username, identity: identityOf(best) } : undefined;
+  }
+
+  function authorizePublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
+    const session = sessionOf(client, packet);
+    const verdict = session
+      ? protocolAuthorizePublish(session.identity, packet.topic, { root })
+      : { ok: false as const, reason: 'no authenticated user' };
+    if (verdict.ok) {
+      counters.messagesIn++;
+      return callback(null);
+    }
+    counters.refusedPublish++;
+    log({
+      level: 'warn',
+      event: 'refused-publish',
+      client: client?.id,
+      username: session?.username,
+      topic: packet.topic,
+      reason: verdict.reason,
+    });
+    if (config.refusedPublish === 'disconnect' || client === null) return callback(new Error(verdict.reason));
+    // [MQTT-3.3.5-2] acknowledge as usual, deliver to nobody.
+    packet.topic = REFUSED_TOPIC;
+    packet.retain = false;
+    packet.payload = Buffer.alloc(0);
+    callback(null);
+  }
+
+  function authorizeSubscribe(
+    client: Client,
+    sub: Subscription,
+    callback: (error: Error | null, subscription?: Subscription | null) => void,
+  ): void {
+    const session = sessions.get(client);
+    const verdict = session
+      ? protocolAuthorizeSubscribe(session.identity, sub.topic, { root })
+      : { ok: false as const, reason: 'no authenticated user' };
+    if (verdict.ok) return callback(null, sub);
+    counters.refusedSubscribe++;
+    log({
+      level: 'warn',
+      event: 'refused-subscribe',
+      client: client.id,
+      username: session?.username,
+      topic: sub.topic,
+      reason: verdict.reason,
+    });
+    // [MQTT-3.9.3] granted QoS 0x80
+    callback(null, null);
+  }
+
+  function authorizeForward(_client: Client, packet: AedesPublishPacket): AedesPublishPacket | null {
+    return packet.topic === REFUSED_TOPIC ? null : packet;
+  }
+
+  const aedes = await Aedes.createBroker({
+    concurrency: limits.concurrency,
+    drainTimeout: limits.drainTimeout,
+    connectTimeout: limits.connectTimeout,
+    queueLimit: limits.queueLimit,
+    maxClientsIdLength: limits.maxClientsIdLength,
+    maxTopicLevels: limits.maxTopicLevels,
+    authenticate,
+    authorizePublish,
+    authorizeSubscribe,
+    authorizeForward,
+  });
+  aedes.on('client', function onClient() {
+    counters.connections++;
+    counters.connected++;
+  });
+  aedes.on('clientDisconnect', function onClientDisconnect() {
+    counters.connected--;
+  });
+  aedes.on('clientError', function onClientError(client: Client, err: Error) {
+    log({ level: 'info', event: 'client-error', client: client.id, reason: err.message });
+  });
+
+  const streams = new Set<Duplex>();
+  function accept(stream: Duplex, request?: IncomingMessage): void {
+    streams.add(stream);
+    stream.once('close', function forget() {
+      streams.delete(stream);
+    });
+    const client = aedes.handle(stream, request);
+    guardPacketSize(stream, limits.maxPacketSize, function oversize(announced) {
+      counters.oversizePackets++;
+      log({ level: 'warn', event: 'oversize-packet', client: client.id, reason: `${announced} bytes announced` });
+      stream.destroy();
+    });
+  }
+
+  const tcp: NetServer = createNetServer(function onTcpConnection(socket: Socket) {
+    accept(socket);
+  });
+  const port = await listen(tcp, config.port, config.host);
+
+  let http: HttpServer | null = null;
+  let wss: WebSocketServer | null = null;
+  let wsPort: number | null = null;
+  if (config.wsPort !== null) {
+    http = createHttpServer(function notFound(_req: IncomingMessage, res: ServerResponse) {
+      res.writeHead(404).end();
+    });
+    wss = new WebSocketServer({ server: http, path: '/mqtt', maxPayload: limits.maxPacketSize + 1024 });
+    wss.on('connection', function onWebSocket(ws: WebSocket, req: IncomingMessage) {
+      const stream = createWebSocketStream(ws);
+      stream.on('error', function ignoreAfterClose() {});
+      accept(stream, req);
+    });
+    wsPort = await listen(http, config.wsPort, config.host);
+  }
+  log({ level: 'info', event: 'listening', port, wsPort });
+
+  let stopping: Promise<void> | null = null;
+  async function stop(): Promise<void> {
+    stopping ??= (async function shutdown() {
+      const closed = [closeServer(tcp)];
+      if (http) closed.push(closeServer(http));
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      for (const stream of streams) stream.destroy();
+      for (const ws of wss?.clients ?? []) ws.terminate();
+      wss?.close();
+      http?.closeAllConnections();
+      await Promise.all(closed);
+    })();
+    return stopping;
+  }
+
+  return {
+    port,
+    wsPort,
+    aedes,
+    counters: () => ({ ...counters }),
+    setCredentials,
+    stop,
+  };
+}
+
+function listen(server: NetServer | HttpServer, port: number, host: string): Promise<number> {
+  return new Promise(function listening(resolve, reject) {
+    server.once('error', reject);
+    server.listen(port, host, function listened() {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: NetServer | HttpServer): Promise<void> {
+  return new Promise(function closing(resolve) {
+    server.close(() => resolve());
+  });
+}

@@ -1,0 +1,5 @@
+export * from './broker.ts';
+export * from './credentials.ts';
+export * from './demo-credentials.ts';
+export * from './errors.ts';
+export * from './password.ts';

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { startBroker } from './broker.ts';
+import { loadCredentials } from './credentials.ts';
+
+const Port = z.coerce.number().int().min(0).max(65_535);
+
+const Env = z.object({
+  MQTT_PORT: Port.default(1883),
+  MQTT_WS_PORT: Port.default(8083),
+  MQTT_HOST: z.string().default('0.0.0.0'),
+  MQTT_TOPIC_ROOT: z.string().default('parking'),
+  MQTT_MAX_PACKET_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
+  BROKER_CREDENTIALS: z.string({ error: 'BROKER_CREDENTIALS must name the credentials file (YAML or JSON)' }).min(1),
+});
+
+async function main(): Promise<void> {
+  const env = Env.safeParse(process.env);
+  if (!env.success) {
+    process.stderr.write(`broker configuration:\n${z.prettifyError(env.error)}\n`);
+    process.exit(2);
+  }
+  const { BROKER_CREDENTIALS: credentialsPath } = env.data;
+  const credentials = await loadCredentials(credentialsPath);
+  const broker = await startBroker({
+    port: env.data.MQTT_PORT,
+    wsPort: env.data.MQTT_WS_PORT,
+    host: env.data.MQTT_HOST,
+    root: env.data.MQTT_TOPIC_ROOT,
+    limits: { maxPacketSize: env.data.MQTT_MAX_PACKET_SIZE },
+    credentials,
+  });
+
+  process.on('SIGHUP', function reloadCredentials() {
+    loadCredentials(credentialsPath).then(broker.setCredentials, function reloadFailed(err: Error) {
+      process.stderr.write(`credentials not reloaded: ${err.message}\n`);
+    });
+  });
+  async function shutdown(): Promise<void> {
+    await broker.stop();
+    process.exit(0);
+  }
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch(function fatal(err: Error & { code?: string }) {
+  process.stderr.write(`broker failed to start${err.code ? ` (${err.code})` : ''}: ${err.message}\n`);
+  process.exit(1);
+});
