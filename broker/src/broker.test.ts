@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOPIC_EXAMPLES, topics } from '../../gateway/src/protocol/index.ts';
@@ -60,11 +59,17 @@ async function dispose(h: Harness): Promise<void> {
 }
 
 function nextMessage(client: MqttClient): Promise<{ topic: string; payload: string; retain: boolean }> {
-  return once(client, 'message').then(([topic, buf, packet]) => ({
-    topic: topic as string,
-    payload: (buf as Buffer).toString(),
-    retain: (packet as { retain: boolean }).retain,
-  }));
+  return new Promise(function waitForMessage(resolve) {
+    client.once('message', function onMessage(topic, payload, packet) {
+      resolve({ topic, payload: payload.toString(), retain: packet.retain });
+    });
+  });
+}
+
+function closed(client: MqttClient): Promise<void> {
+  return new Promise(function waitForClose(resolve) {
+    client.once('close', () => resolve());
+  });
 }
 
 describe('broker with device authentication and topic authorisation', () => {
@@ -190,9 +195,9 @@ describe('broker limits and refusal modes', () => {
     h = await harness({ refusedPublish: 'disconnect', wsPort: null });
     expect(h.broker.wsPort).toBeNull();
     const cam = await h.connect('cam-n');
-    const closed = once(cam, 'close');
+    const gone = closed(cam);
     cam.publish(topics.build.occupancy({ site: 's1' }), payload('occupancy'), { qos: 1 });
-    await closed;
+    await gone;
     expect(h.broker.counters().refusedPublish).toBe(1);
   });
 
@@ -201,10 +206,10 @@ describe('broker limits and refusal modes', () => {
     const cam = await h.connect('cam-n');
     const gw = await h.connect('gw');
     await gw.subscribeAsync('parking/+/gate/+/plate', { qos: 1 });
-    const closed = once(cam, 'close');
+    const gone = closed(cam);
     const big = JSON.stringify({ ...TOPIC_EXAMPLES.plate.payload, imageUrl: 'x'.repeat(3000) });
     cam.publish(topics.build.plate({ site: 's1', gate: 'north' }), big, { qos: 0 });
-    await closed;
+    await gone;
     expect(h.broker.counters().oversizePackets).toBe(1);
     expect(h.logs).toContainEqual(expect.objectContaining({ event: 'oversize-packet', client: 'cam-n' }));
   });
@@ -213,9 +218,9 @@ describe('broker limits and refusal modes', () => {
     h = await harness();
     const gw = await h.connect('gw');
     expect(h.broker.counters()).toMatchObject({ connections: 1, connected: 1 });
-    const closed = once(gw, 'close');
+    const gone = closed(gw);
     await h.broker.stop();
-    await closed;
+    await gone;
     await h.broker.stop();
   });
 });

@@ -172,14 +172,19 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     return best ? { username: best.username, identity: identityOf(best) } : undefined;
   }
 
-  function authorizePublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) {
+  function authorizePublish(
+    client: Client | null,
+    packet: PublishPacket,
+    callback: (error?: Error | null) => void,
+  ): void {
     const session = sessionOf(client, packet);
     const verdict = session
       ? protocolAuthorizePublish(session.identity, packet.topic, { root })
       : { ok: false as const, reason: 'no authenticated user' };
     if (verdict.ok) {
       counters.messagesIn++;
-      return callback(null);
+      callback(null);
+      return;
     }
     counters.refusedPublish++;
     log({
@@ -190,7 +195,10 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
       topic: packet.topic,
       reason: verdict.reason,
     });
-    if (config.refusedPublish === 'disconnect' || client === null) return callback(new Error(verdict.reason));
+    if (config.refusedPublish === 'disconnect' || client === null) {
+      callback(new Error(verdict.reason));
+      return;
+    }
     // [MQTT-3.3.5-2] acknowledge as usual, deliver to nobody.
     packet.topic = REFUSED_TOPIC;
     packet.retain = false;
@@ -207,7 +215,10 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     const verdict = session
       ? protocolAuthorizeSubscribe(session.identity, sub.topic, { root })
       : { ok: false as const, reason: 'no authenticated user' };
-    if (verdict.ok) return callback(null, sub);
+    if (verdict.ok) {
+      callback(null, sub);
+      return;
+    }
     counters.refusedSubscribe++;
     log({
       level: 'warn',
