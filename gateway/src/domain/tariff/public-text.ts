@@ -1,0 +1,196 @@
+import type { Band, Rule, Tariff, VehicleClass } from './tariff.schema.ts';
+import { bandWindow } from './tariff-compile.ts';
+import {
+  dailyCapTexts,
+  rateText,
+  rateTextEn,
+  span,
+  spanEn,
+  timesText,
+  VEHICLE_NAMES,
+  yuan,
+  yuanEn,
+} from './tariff-words.ts';
+
+export type PublicLocale = 'zh-CN' | 'en';
+
+interface Words {
+  readonly zh: boolean;
+  readonly sep: string;
+}
+
+function bandLine(b: Band, w: Words): string {
+  const step = b.roundingMinutes ?? b.unitMinutes;
+  if (w.zh) {
+    const cap = b.capFen === undefined ? '' : `，${b.name}最高收费${yuan(b.capFen)}`;
+    return `${b.name}${bandWindow(b)}${rateText(b.unitMinutes, b.priceFen, step)}${cap}`;
+  }
+  const cap = b.capFen === undefined ? '' : `, at most ${yuanEn(b.capFen)} per ${b.nameEn ?? b.name}`;
+  return `${b.nameEn ?? b.name} ${b.from}–${b.to}: ${rateTextEn(b.unitMinutes, b.priceFen, step)}${cap}`;
+}
+
+function tierLines(rule: Extract<Rule, { type: 'tiers' }>, w: Words): string[] {
+  const out: string[] = [];
+  let lo = 0;
+  for (const tier of rule.tiers) {
+    const hi = tier.upToMinutes;
+    const zhSpan = lo === 0 && hi ? `${span(hi)}以内` : hi ? `${span(lo)}–${span(hi)}` : `${span(lo)}以上`;
+    const enSpan = lo === 0 && hi ? `up to ${spanEn(hi)}` : hi ? `${spanEn(lo)}–${spanEn(hi)}` : `over ${spanEn(lo)}`;
+    if (rule.mode === 'flat') {
+      out.push(
+        w.zh
+          ? `${zhSpan}${tier.priceFen === 0 ? '免费' : yuan(tier.priceFen)}`
+          : `${enSpan}: ${tier.priceFen === 0 ? 'free' : yuanEn(tier.priceFen)}`,
+      );
+    } else {
+      const unit = tier.unitMinutes ?? 60;
+      const step = rule.roundingMinutes ?? unit;
+      out.push(
+        w.zh
+          ? `${zhSpan}${rateText(unit, tier.priceFen, step)}`
+          : `${enSpan}: ${rateTextEn(unit, tier.priceFen, step)}`,
+      );
+    }
+    lo = hi ?? lo;
+  }
+  if (rule.repeat) {
+    const r = rule.repeat;
+    out.push(
+      w.zh
+        ? `超过${span(r.everyMinutes)}的，每满${span(r.everyMinutes)}${yuan(r.priceFen)}，余下时间按上表计`
+        : `beyond ${spanEn(r.everyMinutes)}: ${yuanEn(r.priceFen)} per whole ${spanEn(r.everyMinutes)}, the rest by the table above`,
+    );
+  }
+  return out;
+}
+
+function pricingLines(rule: Exclude<Rule, { type: 'exempt' }>, w: Words): string[] {
+  const fp = rule.freePeriod;
+  if (rule.type === 'interval') {
+    const step = rule.roundingMinutes ?? rule.unitMinutes;
+    const rate = w.zh
+      ? rateText(rule.unitMinutes, rule.priceFen, step)
+      : rateTextEn(rule.unitMinutes, rule.priceFen, step);
+    const first = rule.first;
+    const head = first
+      ? w.zh
+        ? `首${span(first.minutes)}${yuan(first.priceFen)}，之后`
+        : `first ${spanEn(first.minutes)} ${yuanEn(first.priceFen)}, then `
+      : '';
+    let lead = '';
+    if (fp?.mode === 'deduct') lead = w.zh ? `超过${span(fp.minutes)}` : `beyond ${spanEn(fp.minutes)}: `;
+    if (fp?.mode === 'grace')
+      lead = w.zh ? `超过${span(fp.minutes)}的自入场起计，` : `longer stays are charged from entry: `;
+    return [`${lead}${head}${rate}`];
+  }
+  let lines: string[];
+  if (rule.type === 'tiers') lines = tierLines(rule, w);
+  else {
+    const holidayToo = rule.dayTypes?.holiday === undefined;
+    const sets: [string, string, readonly Band[] | undefined][] = [
+      ['工作日', 'weekdays', rule.dayTypes?.weekday?.bands],
+      [
+        holidayToo ? '周末及节假日' : '周末',
+        holidayToo ? 'weekends and holidays' : 'weekends',
+        rule.dayTypes?.weekend?.bands,
+      ],
+      ['节假日', 'holidays', rule.dayTypes?.holiday?.bands],
+    ];
+    const named = sets.filter((s) => s[2] !== undefined);
+    const base = rule.bands.map((b) => bandLine(b, w));
+    if (named.length === 0) lines = base;
+    else {
+      lines = [`${w.zh ? '其他日期' : 'other days'}${w.zh ? '：' : ': '}${base.join(w.zh ? '，' : ', ')}`];
+      for (const [zh, en, bands] of named) {
+        lines.unshift(
+          `${w.zh ? zh : en}${w.zh ? '：' : ': '}${(bands ?? []).map((b) => bandLine(b, w)).join(w.zh ? '，' : ', ')}`,
+        );
+      }
+    }
+  }
+  if (fp?.mode === 'deduct')
+    lines[0] = `${w.zh ? `超过${span(fp.minutes)}的部分：` : `time beyond ${spanEn(fp.minutes)}: `}${lines[0]}`;
+  if (fp?.mode === 'grace')
+    lines[0] = `${w.zh ? `超过${span(fp.minutes)}的自入场起计：` : 'longer stays from entry: '}${lines[0]}`;
+  return lines;
+}
+
+function ruleLine(rule: Rule, w: Words): string {
+  const label = w.zh ? rule.label : (rule.labelEn ?? rule.label);
+  if (rule.type === 'exempt')
+    return `${label}${w.zh ? '：' : ': '}${w.zh ? rule.reason : (rule.reasonEn ?? rule.reason)}`;
+  const parts: string[] = [];
+  const fp = rule.freePeriod;
+  if (fp) {
+    if (w.zh) parts.push(fp.mode === 'deduct' ? `${span(fp.minutes)}内免费` : `${span(fp.minutes)}内离场免费`);
+    else
+      parts.push(
+        fp.mode === 'deduct' ? `first ${spanEn(fp.minutes)} free` : `free when leaving within ${spanEn(fp.minutes)}`,
+      );
+  }
+  parts.push(...pricingLines(rule, w));
+  const daily = rule.caps?.daily;
+  if (daily) {
+    const t = dailyCapTexts(daily.window, daily.resetAt, daily.capsFen);
+    parts.push((w.zh ? t.zh : t.en).join(w.zh ? '，' : ', '));
+  }
+  const stay = rule.caps?.perStayFen;
+  if (stay !== undefined) parts.push(w.zh ? `单次停车最高收费${yuan(stay)}` : `at most ${yuanEn(stay)} per stay`);
+  if (rule.minimumFen)
+    parts.push(w.zh ? `最低收费${yuan(rule.minimumFen)}` : `minimum charge ${yuanEn(rule.minimumFen)}`);
+  for (const [v, pct] of Object.entries(rule.vehicleFactors ?? {}) as [VehicleClass, number][]) {
+    if (pct !== 100)
+      parts.push(w.zh ? `${VEHICLE_NAMES[v][0]}按${timesText(pct)}收费` : `${VEHICLE_NAMES[v][1]} pay ${pct}%`);
+  }
+  const ne = rule.newEnergy;
+  if (ne?.freeMinutes)
+    parts.push(
+      w.zh ? `新能源车首${span(ne.freeMinutes)}免费` : `new-energy vehicles: first ${spanEn(ne.freeMinutes)} free`,
+    );
+  if (ne?.discountPercent)
+    parts.push(w.zh ? `新能源车减收${ne.discountPercent}%` : `new-energy vehicles: ${ne.discountPercent}% off`);
+  return `${label}${w.zh ? '：' : ': '}${parts.join(w.sep)}`;
+}
+
+/** The published text (公示) of a tariff, rendered from the same document the engine charges by. */
+export function renderPublicText(tariff: Tariff, locale: PublicLocale = 'zh-CN'): string {
+  const w: Words = { zh: locale === 'zh-CN', sep: locale === 'zh-CN' ? '；' : '; ' };
+  const date = tariff.effectiveFrom.slice(0, 10);
+  const lines: string[] = [];
+  lines.push(
+    w.zh
+      ? `${tariff.name}（第${tariff.version}版，自${date}起执行）`
+      : `${tariff.nameEn ?? tariff.name} (version ${tariff.version}, in force from ${date})`,
+  );
+  for (const rule of Object.values(tariff.rules)) lines.push(ruleLine(rule, w));
+  const paid = tariff.paidExitMinutes;
+  if (paid > 0) {
+    lines.push(
+      w.zh
+        ? `缴费后${span(paid)}内离场不另收费；超时的自缴费时起继续计费`
+        : `after paying, leave within ${spanEn(paid)} at no extra cost; later, charging continues from the payment time`,
+    );
+  }
+  const ne = tariff.noEntryRecord;
+  lines.push(
+    ne
+      ? w.zh
+        ? `无入场记录的车辆按${yuan(ne.feeFen)}收取`
+        : `vehicles with no entry record pay ${yuanEn(ne.feeFen)}`
+      : w.zh
+        ? '无入场记录的车辆由管理人员核实处理'
+        : 'vehicles with no entry record are checked by staff',
+  );
+  const cal = tariff.calendar;
+  if (cal.holidays.length > 0) {
+    const days = cal.holidays.map((d) => d.replace('..', w.zh ? '至' : ' to ')).join(w.zh ? '、' : ', ');
+    lines.push(w.zh ? `法定节假日：${days}` : `public holidays: ${days}`);
+  }
+  if (cal.workdays.length > 0) {
+    const days = cal.workdays.join(w.zh ? '、' : ', ');
+    lines.push(w.zh ? `调休上班日按工作日计：${days}` : `make-up working days count as weekdays: ${days}`);
+  }
+  return lines.join('\n');
+}
+
+export const VEHICLE_CLASS_NAMES: Readonly<Record<VehicleClass, readonly [string, string]>> = VEHICLE_NAMES;

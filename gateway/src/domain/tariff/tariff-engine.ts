@@ -1,0 +1,323 @@
+import type { QuoteItem, QuoteItemKind, VehicleClass } from './tariff.schema.ts';
+import type { CompiledCharge, CompiledTariff, Note, Rate } from './tariff-compile.ts';
+import { DAY } from './time-zone.ts';
+
+/** One line of a breakdown; local times are rendered when read, to keep formatting off the hot path. */
+export class Item implements QuoteItem {
+  readonly #format: (ms: number) => string;
+  constructor(
+    format: (ms: number) => string,
+    readonly kind: QuoteItemKind,
+    readonly rule: string,
+    readonly text: string,
+    readonly textEn: string,
+    readonly tariff: string,
+    readonly from: number,
+    readonly to: number,
+    readonly units: number,
+    readonly unitFen: number,
+    readonly amountFen: number,
+  ) {
+    this.#format = format;
+  }
+  get fromLocal(): string {
+    return this.#format(this.from);
+  }
+  get toLocal(): string {
+    return this.#format(this.to);
+  }
+  toJSON(): QuoteItem {
+    return {
+      kind: this.kind,
+      rule: this.rule,
+      text: this.text,
+      textEn: this.textEn,
+      tariff: this.tariff,
+      from: this.from,
+      to: this.to,
+      fromLocal: this.fromLocal,
+      toLocal: this.toLocal,
+      units: this.units,
+      unitFen: this.unitFen,
+      amountFen: this.amountFen,
+    };
+  }
+}
+
+/** Where one version's charge writes its items; null when only the amount is wanted. */
+export interface Sink {
+  readonly items: Item[];
+  readonly format: (ms: number) => string;
+  readonly tariff: string;
+}
+
+export function note(sink: Sink, kind: QuoteItemKind, n: Note, from: number, to: number, amountFen: number): void {
+  sink.items.push(
+    new Item(sink.format, kind, n.path, n.text, n.textEn, sink.tariff, from, to, 1, amountFen, amountFen),
+  );
+}
+
+// Charged runs of the current computation: atoms of unitFen at runFrom + i*runStep, i < runCount, at most runCap in all.
+let runFrom = new Float64Array(256);
+let runStep = new Float64Array(256);
+let runCount = new Float64Array(256);
+let runUnit = new Float64Array(256);
+let runCap = new Float64Array(256);
+let runs = 0;
+
+function grow(): void {
+  const size = runFrom.length * 2;
+  const copy = (a: Float64Array) => {
+    const b = new Float64Array(size);
+    b.set(a);
+    return b;
+  };
+  runFrom = copy(runFrom);
+  runStep = copy(runStep);
+  runCount = copy(runCount);
+  runUnit = copy(runUnit);
+  runCap = copy(runCap);
+}
+
+function pushRun(from: number, step: number, count: number, unit: number, cap: number): void {
+  if (runs === runFrom.length) grow();
+  runFrom[runs] = from;
+  runStep[runs] = step;
+  runCount[runs] = count;
+  runUnit[runs] = unit;
+  runCap[runs] = cap;
+  runs++;
+}
+
+/** Amount of run j charged by atoms before instant t. */
+function charged(j: number, t: number): number {
+  const from = runFrom[j] as number;
+  if (t <= from) return 0;
+  const count = runCount[j] as number;
+  const n = Math.min(count, Math.ceil((t - from) / (runStep[j] as number)));
+  const amount = n * (runUnit[j] as number);
+  const cap = runCap[j] as number;
+  return Math.min(amount, cap);
+}
+
+function chargeRate(r: Rate, a: number, b: number, sink: Sink | null): number {
+  const units = Math.ceil((b - a) / r.stepMs);
+  const amount = units * r.stepFen;
+  pushRun(a, r.stepMs, units, r.stepFen, r.capFen);
+  if (sink)
+    sink.items.push(
+      new Item(sink.format, 'charge', r.path, r.text, r.textEn, sink.tariff, a, b, units, r.stepFen, amount),
+    );
+  if (amount <= r.capFen) return amount;
+  const over = amount - r.capFen;
+  if (sink)
+    sink.items.push(
+      new Item(sink.format, 'band-cap', r.path, r.capText, r.capTextEn, sink.tariff, a, b, 1, -over, -over),
+    );
+  return r.capFen;
+}
+
+function chargeFlat(
+  sink: Sink | null,
+  path: string,
+  text: string,
+  textEn: string,
+  a: number,
+  b: number,
+  at: number,
+  fen: number,
+) {
+  pushRun(at, 1, 1, fen, fen);
+  if (sink) sink.items.push(new Item(sink.format, 'charge', path, text, textEn, sink.tariff, a, b, 1, fen, fen));
+  return fen;
+}
+
+/** Gross charge of the stretch [s, t) before daily and stay caps. */
+function price(ct: CompiledTariff, rule: CompiledCharge, s: number, t: number, sink: Sink | null): number {
+  const p = rule.pricing;
+  let gross = 0;
+  switch (p.t) {
+    case 'interval': {
+      let a = s;
+      if (p.firstMs > 0) {
+        const b = Math.min(s + p.firstMs, t);
+        gross += chargeFlat(sink, p.first.path, p.first.text, p.first.textEn, s, b, s, p.firstFen);
+        a = s + p.firstMs;
+      }
+      if (a < t) gross += chargeRate(p.rate, a, t, sink);
+      return gross;
+    }
+    case 'additive': {
+      for (const tier of p.tiers) {
+        const a = s + tier.loMs;
+        if (a >= t) break;
+        gross += chargeRate(tier, a, Math.min(s + tier.hiMs, t), sink);
+      }
+      return gross;
+    }
+    case 'flat': {
+      let d = t - s;
+      if (p.stepMs > 0) d = Math.ceil(d / p.stepMs) * p.stepMs;
+      let cycles = 0;
+      if (p.cycleMs > 0) {
+        cycles = Math.floor(d / p.cycleMs);
+        d -= cycles * p.cycleMs;
+      }
+      const restFrom = s + cycles * p.cycleMs;
+      if (cycles > 0) {
+        pushRun(s, p.cycleMs, cycles, p.cycleFen, Number.POSITIVE_INFINITY);
+        const amount = cycles * p.cycleFen;
+        if (sink) {
+          const item = new Item(
+            sink.format,
+            'charge',
+            `${rule.path}.repeat`,
+            p.cycleText,
+            p.cycleTextEn,
+            sink.tariff,
+            s,
+            Math.min(restFrom, t),
+            cycles,
+            p.cycleFen,
+            amount,
+          );
+          sink.items.push(item);
+        }
+        gross += amount;
+      }
+      if (d > 0) {
+        for (const tier of p.tiers) {
+          if (d <= tier.hiMs) {
+            const at = Math.min(restFrom + tier.loMs, t - 1);
+            gross += chargeFlat(sink, tier.path, tier.text, tier.textEn, restFrom, t, at, tier.fen);
+            break;
+          }
+        }
+      }
+      return gross;
+    }
+    case 'bands': {
+      const zone = ct.zone;
+      let day = zone.localDay(s);
+      if (zone.epochOfLocal(day, p.anchorMin) > s) day--;
+      for (;;) {
+        const set = p.sets[ct.dayType(day)] ?? [];
+        for (const seg of set) {
+          const bs = zone.epochOfLocal(day, seg.startMin);
+          if (bs >= t) return gross;
+          const be = zone.epochOfLocal(day, seg.endMin);
+          if (be <= s) continue;
+          gross += chargeRate(seg, Math.max(bs, s), Math.min(be, t), sink);
+        }
+        day++;
+      }
+    }
+  }
+}
+
+/** Total cut by the daily caps (rolling 24 h or calendar day, possibly escalating) over the runs of [s, t). */
+function dailyCaps(
+  ct: CompiledTariff,
+  rule: CompiledCharge,
+  e: number,
+  s: number,
+  t: number,
+  sink: Sink | null,
+): number {
+  const d = rule.daily;
+  if (d === null) return 0;
+  const zone = ct.zone;
+  let index: number;
+  let w0: number;
+  let day = 0;
+  if (d.rolling) {
+    index = Math.floor((s - e) / DAY);
+    w0 = e + index * DAY;
+  } else {
+    day = zone.localDay(s);
+    if (zone.epochOfLocal(day, d.resetMin) > s) day--;
+    let entryDay = zone.localDay(e);
+    if (zone.epochOfLocal(entryDay, d.resetMin) > e) entryDay--;
+    index = day - entryDay;
+    w0 = zone.epochOfLocal(day, d.resetMin);
+  }
+  const last = d.capsFen.length - 1;
+  let cut = 0;
+  let lo = 0;
+  while (w0 < t) {
+    const w1 = d.rolling ? w0 + DAY : zone.epochOfLocal(++day, d.resetMin);
+    while (lo < runs && (runFrom[lo] as number) + ((runCount[lo] as number) - 1) * (runStep[lo] as number) < w0) lo++;
+    let sum = 0;
+    for (let j = lo; j < runs && (runFrom[j] as number) < w1; j++) sum += charged(j, w1) - charged(j, w0);
+    const k = Math.min(index, last);
+    const cap = d.capsFen[k] as number;
+    if (sum > cap) {
+      cut += sum - cap;
+      if (sink) note(sink, 'daily-cap', d.notes[k] as Note, Math.max(w0, e), Math.min(w1, t), cap - sum);
+    }
+    w0 = w1;
+    index++;
+  }
+  return cut;
+}
+
+/**
+ * What one tariff version charges for a stay from entry e to t (free periods, pricing, caps, minimum, vehicle class,
+ * new-energy discount), with `extraFreeMs` more free time from time coupons.
+ */
+export function chargeVersion(
+  ct: CompiledTariff,
+  userClass: string,
+  vehicle: VehicleClass,
+  electric: boolean,
+  e: number,
+  t: number,
+  extraFreeMs: number,
+  sink: Sink | null,
+): number {
+  const rule = ct.rules.get(userClass);
+  if (rule === undefined) return 0;
+  if (rule.kind === 'exempt') {
+    if (sink) note(sink, 'exempt', rule.note, e, t, 0);
+    return 0;
+  }
+  if (rule.freeMode === 'grace' && t - e <= rule.freeMs) {
+    if (sink) note(sink, 'free', rule.free, e, t, 0);
+    return 0;
+  }
+  let s = e;
+  if (rule.freeMode === 'deduct') {
+    s = e + rule.freeMs;
+    if (sink) note(sink, 'free', rule.free, e, Math.min(s, t), 0);
+  }
+  if (electric && rule.evFreeMs > 0) {
+    const evEnd = e + rule.evFreeMs;
+    if (sink) note(sink, 'new-energy', rule.evFree, e, Math.min(evEnd, t), 0);
+    if (evEnd > s) s = evEnd;
+  }
+  s += extraFreeMs;
+  if (s >= t) return 0;
+  runs = 0;
+  let net = price(ct, rule, s, t, sink);
+  net -= dailyCaps(ct, rule, e, s, t, sink);
+  if (net > rule.stayCapFen) {
+    if (sink) note(sink, 'stay-cap', rule.stayCap, e, t, rule.stayCapFen - net);
+    net = rule.stayCapFen;
+  }
+  if (net > 0 && net < rule.minimumFen) {
+    if (sink) note(sink, 'minimum', rule.minimum, e, t, rule.minimumFen - net);
+    net = rule.minimumFen;
+  }
+  const factor = rule.factors[vehicle];
+  if (factor !== 100 && net > 0) {
+    const adjusted = Math.floor((net * factor + 50) / 100);
+    if (sink) note(sink, 'vehicle', rule.factorNotes[vehicle], e, t, adjusted - net);
+    net = adjusted;
+  }
+  if (electric && rule.evPercent > 0 && net > 0) {
+    const off = Math.floor((net * rule.evPercent + 50) / 100);
+    if (sink) note(sink, 'new-energy', rule.evDiscount, e, t, -off);
+    net -= off;
+  }
+  return net;
+}

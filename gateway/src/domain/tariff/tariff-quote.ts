@@ -1,0 +1,268 @@
+import type { Coupon, QuoteResult, Stay, VehicleClass } from './tariff.schema.ts';
+import type { CompiledTariff } from './tariff-compile.ts';
+import { chargeVersion, Item, type Sink } from './tariff-engine.ts';
+import { span, spanEn, yuan, yuanEn } from './tariff-words.ts';
+import { MINUTE } from './time-zone.ts';
+
+interface Ctx {
+  readonly list: readonly CompiledTariff[];
+  readonly first: number;
+  readonly userClass: string;
+  readonly vehicle: VehicleClass;
+  readonly electric: boolean;
+  readonly entry: number;
+  readonly coupons: readonly Coupon[];
+}
+
+function isList(t: CompiledTariff | readonly CompiledTariff[]): t is readonly CompiledTariff[] {
+  return Array.isArray(t);
+}
+
+/** Index of the version in force at t: the latest effectiveFrom ≤ t; -1 if none. */
+export function versionAt(list: readonly CompiledTariff[], t: number): number {
+  for (let i = list.length - 1; i >= 0; i--) if ((list[i] as CompiledTariff).effectiveFrom <= t) return i;
+  return -1;
+}
+
+function sinkOf(ct: CompiledTariff, items: Item[] | null): Sink | null {
+  return items === null ? null : { items, format: ct.zone.format.bind(ct.zone), tariff: ct.key };
+}
+
+/** Fee of [entry, t) across versions: each part pays what its version adds over that part. */
+function versionsFee(ctx: Ctx, t: number, extraMs: number, items: Item[] | null): number {
+  const { list, first, userClass, vehicle, electric, entry } = ctx;
+  const last = versionAt(list, t);
+  const v0 = list[first] as CompiledTariff;
+  if (last === first) return chargeVersion(v0, userClass, vehicle, electric, entry, t, extraMs, sinkOf(v0, items));
+  const next = list[first + 1] as CompiledTariff;
+  let total = chargeVersion(v0, userClass, vehicle, electric, entry, next.effectiveFrom, extraMs, sinkOf(v0, items));
+  for (let i = first + 1; i <= last; i++) {
+    const v = list[i] as CompiledTariff;
+    const prev = list[i - 1] as CompiledTariff;
+    const end = i === last ? t : (list[i + 1] as CompiledTariff).effectiveFrom;
+    const sink = sinkOf(v, items);
+    const upToEnd = chargeVersion(v, userClass, vehicle, electric, entry, end, extraMs, sink);
+    const before = chargeVersion(v, userClass, vehicle, electric, entry, v.effectiveFrom, extraMs, null);
+    if (sink) {
+      const at = v.zone.format(v.effectiveFrom);
+      sink.items.push(
+        new Item(
+          sink.format,
+          'version-split',
+          'effectiveFrom',
+          `第${v.doc.version}版自${at}起执行：扣除按第${v.doc.version}版计至${at}的${yuan(before)}（该段已按第${prev.doc.version}版计费）`,
+          `version ${v.doc.version} in force from ${at}: less ${yuanEn(before)} that it charges up to then (that part is charged by version ${prev.doc.version})`,
+          v.key,
+          entry,
+          v.effectiveFrom,
+          1,
+          -before,
+          -before,
+        ),
+      );
+    }
+    total += upToEnd - before;
+  }
+  return total;
+}
+
+const KIND_ORDER = { time: 0, percent: 1, amount: 2 } as const;
+
+function byKind(a: Coupon, b: Coupon): number {
+  return KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+}
+
+function couponText(c: Coupon): [string, string] {
+  if (c.kind === 'amount')
+    return [`优惠券${c.id}：减免${yuan(c.amountFen)}`, `coupon ${c.id}: ${yuanEn(c.amountFen)} off`];
+  if (c.kind === 'percent') return [`优惠券${c.id}：减收${c.percentOff}%`, `coupon ${c.id}: ${c.percentOff}% off`];
+  return [`优惠券${c.id}：减免${span(c.minutes)}停车时间`, `coupon ${c.id}: ${spanEn(c.minutes)} free parking`];
+}
+
+/** Fee with coupons applied under the stacking rule of the version in force at t. */
+function feeAt(ctx: Ctx, t: number, items: Item[] | null): number {
+  const base = versionsFee(ctx, t, 0, items);
+  if (ctx.coupons.length === 0 || base === 0) return base;
+  const ct = ctx.list[versionAt(ctx.list, t)] as CompiledTariff;
+  const discountOf = (c: Coupon, current: number, extraMs: number): number => {
+    if (c.kind === 'amount') return Math.min(current, c.amountFen);
+    if (c.kind === 'percent') return Math.floor((current * c.percentOff + 50) / 100);
+    return current - versionsFee(ctx, t, extraMs + c.minutes * MINUTE, null);
+  };
+  let chosen: Coupon[];
+  if (ct.couponStacking === 'best') {
+    let best: Coupon | undefined;
+    let bestOff = -1;
+    for (const c of ctx.coupons) {
+      const off = discountOf(c, base, 0);
+      if (off > bestOff) {
+        best = c;
+        bestOff = off;
+      }
+    }
+    chosen = best ? [best] : [];
+  } else {
+    chosen = [...ctx.coupons].sort(byKind).slice(0, ct.couponMax);
+  }
+  let total = base;
+  let extraMs = 0;
+  for (const c of chosen) {
+    const off = Math.min(total, discountOf(c, total, extraMs));
+    if (c.kind === 'time') extraMs += c.minutes * MINUTE;
+    total -= off;
+    if (items) {
+      const [zh, en] = couponText(c);
+      items.push(
+        new Item(ct.zone.format.bind(ct.zone), 'coupon', 'coupons', zh, en, ct.key, ctx.entry, t, 1, -off, -off),
+      );
+    }
+  }
+  return total;
+}
+
+function fail(reason: Extract<QuoteResult, { ok: false }>['reason'], message: string): QuoteResult {
+  return { ok: false, reason, message };
+}
+
+function lastPayment(stay: Stay): { at: number; paid: number } {
+  let at = Number.NEGATIVE_INFINITY;
+  let paid = 0;
+  for (const p of stay.payments) {
+    paid += p.amountFen;
+    if (p.at <= stay.exitAt && p.at > at) at = p.at;
+  }
+  return { at, paid };
+}
+
+function paidExitItem(ct: CompiledTariff, at: number, exit: number): Item {
+  const mins = ct.doc.paidExitMinutes;
+  const when = ct.zone.format(at);
+  return new Item(
+    ct.zone.format.bind(ct.zone),
+    'paid-exit',
+    'paidExitMinutes',
+    `已于${when}缴清，${span(mins)}内离场不另收费`,
+    `paid in full at ${when}; leaving within ${spanEn(mins)} costs nothing more`,
+    ct.key,
+    at,
+    exit,
+    1,
+    0,
+    0,
+  );
+}
+
+function noEntryQuote(stay: Stay, list: readonly CompiledTariff[]): QuoteResult {
+  const x = stay.exitAt;
+  const i = versionAt(list, x);
+  const ct = list[i];
+  if (ct === undefined) return fail('no-tariff-in-force', `no tariff in force at exit (${new Date(x).toISOString()})`);
+  const rule = ct.rules.get(stay.userClass);
+  if (rule === undefined)
+    return fail('unknown-user-class', `tariff ${ct.key} has no rule for user class '${stay.userClass}'`);
+  const format = ct.zone.format.bind(ct.zone);
+  let fee = 0;
+  let item: Item;
+  if (rule.kind === 'exempt') {
+    item = new Item(format, 'exempt', rule.path, rule.note.text, rule.note.textEn, ct.key, x, x, 1, 0, 0);
+  } else if (ct.noEntryFeeFen === null) {
+    return fail('no-entry-record', `no entry record and tariff ${ct.key} sets no fee for it: refer to staff`);
+  } else {
+    fee = ct.noEntryFeeFen;
+    item = new Item(
+      format,
+      'no-entry',
+      'noEntryRecord.feeFen',
+      `无入场记录，按${yuan(fee)}收取`,
+      `no entry record: flat ${yuanEn(fee)}`,
+      ct.key,
+      x,
+      x,
+      1,
+      fee,
+      fee,
+    );
+  }
+  const { at, paid } = lastPayment(stay);
+  const items = [item];
+  let paidExit: { until: number } | null = null;
+  if (paid >= fee && fee > 0 && x <= at + ct.paidExitMs) {
+    paidExit = { until: at + ct.paidExitMs };
+    items.push(paidExitItem(ct, at, x));
+  }
+  return {
+    ok: true,
+    totalFen: fee,
+    paidFen: paid,
+    dueFen: Math.max(0, fee - paid),
+    items,
+    paidExit,
+    tariffIds: [ct.key],
+  };
+}
+
+/**
+ * The fee of a stay under the versions of one site's tariff, with an itemised breakdown that sums to the total.
+ * `dueFen` is what the gate still needs: zero within the paid-exit window after a full payment.
+ */
+export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTariff[]): QuoteResult {
+  const list = isList(tariffs) ? tariffs : [tariffs];
+  const x = stay.exitAt;
+  if (!Number.isFinite(x)) return fail('invalid-stay', 'exitAt is not a time');
+  if (stay.entryAt === null) return noEntryQuote(stay, list);
+  const e = stay.entryAt;
+  if (!Number.isFinite(e)) return fail('invalid-stay', 'entryAt is not a time');
+  if (x < e)
+    return fail('exit-before-entry', `exit ${new Date(x).toISOString()} is before entry ${new Date(e).toISOString()}`);
+  const first = versionAt(list, e);
+  if (first < 0) return fail('no-tariff-in-force', `no tariff in force at entry (${new Date(e).toISOString()})`);
+  const lastV = versionAt(list, x);
+  const tariffIds: string[] = [];
+  for (let i = first; i <= lastV; i++) {
+    const ct = list[i] as CompiledTariff;
+    if (!ct.rules.has(stay.userClass)) {
+      return fail('unknown-user-class', `tariff ${ct.key} has no rule for user class '${stay.userClass}'`);
+    }
+    tariffIds.push(ct.key);
+  }
+  const ctx: Ctx = {
+    list,
+    first,
+    userClass: stay.userClass,
+    vehicle: stay.vehicleClass,
+    electric: stay.energy === 'electric',
+    entry: e,
+    coupons: stay.coupons,
+  };
+  const { at, paid } = lastPayment(stay);
+  if (at >= e) {
+    const ct = list[versionAt(list, at)] as CompiledTariff;
+    if (x <= at + ct.paidExitMs) {
+      const items: Item[] = [];
+      const fee = feeAt(ctx, at, items);
+      if (paid >= fee) {
+        items.push(paidExitItem(ct, at, x));
+        return {
+          ok: true,
+          totalFen: fee,
+          paidFen: paid,
+          dueFen: 0,
+          items,
+          paidExit: { until: at + ct.paidExitMs },
+          tariffIds,
+        };
+      }
+    }
+  }
+  const items: Item[] = [];
+  const total = feeAt(ctx, x, items);
+  return {
+    ok: true,
+    totalFen: total,
+    paidFen: paid,
+    dueFen: Math.max(0, total - paid),
+    items,
+    paidExit: null,
+    tariffIds,
+  };
+}
