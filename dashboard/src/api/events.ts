@@ -1,0 +1,112 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getAuth } from './auth.ts';
+import type { LiveEvent, LiveEventKind } from './types.ts';
+
+const KINDS: LiveEventKind[] = ['decision', 'display', 'occupancy', 'session', 'exception', 'barrier', 'audit'];
+
+type Listener = (event: LiveEvent) => void;
+
+/**
+ * One EventSource for the page, shared by every view. EventSource cannot send headers, so the token goes in the query
+ * (docs/http-api.md). The browser reconnects by itself; `connected` reports the gap to the user.
+ */
+class LiveStream {
+  private source: EventSource | null = null;
+  private token: string | null = null;
+  private readonly listeners = new Set<Listener>();
+  private readonly stateListeners = new Set<(connected: boolean) => void>();
+  connected = false;
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    this.ensureOpen();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) this.close();
+    };
+  }
+
+  onState(listener: (connected: boolean) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  close(): void {
+    this.source?.close();
+    this.source = null;
+    this.token = null;
+    this.setConnected(false);
+  }
+
+  private ensureOpen(): void {
+    const auth = getAuth();
+    if (!auth) {
+      this.close();
+      return;
+    }
+    if (this.source && this.token === auth.token) return;
+    this.close();
+    this.token = auth.token;
+    const source = new EventSource(`/api/events?token=${encodeURIComponent(auth.token)}`);
+    this.source = source;
+    source.onopen = () => this.setConnected(true);
+    source.onerror = () => this.setConnected(source.readyState === EventSource.OPEN);
+    for (const kind of KINDS) {
+      source.addEventListener(kind, (message: MessageEvent<string>) => this.dispatch(kind, message.data));
+    }
+    source.onmessage = (message: MessageEvent<string>) => this.dispatchUntyped(message.data);
+  }
+
+  private dispatch(kind: LiveEventKind, raw: string): void {
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    const event: LiveEvent = { kind, site: typeof data.site === 'string' ? data.site : '', data };
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Servers that send no `event:` line may put the kind in the data instead. */
+  private dispatchUntyped(raw: string): void {
+    try {
+      const data = JSON.parse(raw) as { kind?: string; type?: string };
+      const kind = (data.kind ?? data.type) as LiveEventKind | undefined;
+      if (kind && KINDS.includes(kind)) this.dispatch(kind, raw);
+    } catch {
+      // heartbeats and comments carry no JSON
+    }
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    for (const listener of this.stateListeners) listener(connected);
+  }
+}
+
+export const liveStream = new LiveStream();
+
+/**
+ * Call `onEvent` for each live event of `site` whose kind is in `kinds`. The handler is kept in a ref, so it may
+ * change every render without reconnecting.
+ */
+export function useLiveEvents(site: string | null, kinds: LiveEventKind[], onEvent: (event: LiveEvent) => void): void {
+  const handler = useRef(onEvent);
+  handler.current = onEvent;
+  const kindKey = kinds.join(',');
+  useEffect(() => {
+    if (!site) return;
+    const wanted = new Set(kindKey.split(','));
+    return liveStream.subscribe(function onLiveEvent(event) {
+      if (wanted.has(event.kind) && (event.site === site || event.site === '')) handler.current(event);
+    });
+  }, [site, kindKey]);
+}
+
+export function useStreamConnected(): boolean {
+  const [connected, setConnected] = useState(liveStream.connected);
+  useEffect(() => liveStream.onState(setConnected), []);
+  return connected;
+}

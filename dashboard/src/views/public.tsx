@@ -1,0 +1,182 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, seg } from '../api/client.ts';
+import type { PublicFeeReply, PublicSite, PublicTariffReply } from '../api/types.ts';
+import { PublicHeader } from '../app.tsx';
+import { OccupancyBar } from '../components/charts.tsx';
+import { Async, Card, ErrorBox, FeeBreakdown, StatusBadge } from '../components/ui.tsx';
+import { dateOnly, dateTime, duration, normalisePlate, timeOnly, yuan } from '../format.ts';
+import { useResource } from '../hooks.ts';
+import { getLang, t } from '../i18n/i18n.ts';
+
+/** The landing page: no login; free spaces, the published tariff and a fee look-up for one's own plate. */
+export function PublicView() {
+  const sites = useResource(() => api<PublicSite[]>('/api/public/sites', { anonymous: true }), []);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [loadedAt, setLoadedAt] = useState(() => Date.now());
+  const { reload } = sites;
+  // The public page has no login for the event stream, so it polls free spaces gently.
+  useEffect(() => {
+    const timer = setInterval(function refresh() {
+      reload();
+      setLoadedAt(Date.now());
+    }, 30_000);
+    return () => clearInterval(timer);
+  }, [reload]);
+  const list = sites.data ?? [];
+  const site = list.find((s) => s.id === chosen) ?? list[0];
+
+  return (
+    <div class="public">
+      <PublicHeader />
+      <main class="public-main">
+        <h1>{t('public.title')}</h1>
+        <Async data={sites.data} error={sites.error} reload={sites.reload}>
+          {(data) => (
+            <div class="site-cards" data-testid="public-sites">
+              {data.map((s) => (
+                <button
+                  type="button"
+                  key={s.id}
+                  class={`site-card ${site?.id === s.id ? 'chosen' : ''}`}
+                  onClick={() => setChosen(s.id)}
+                >
+                  <div class="site-card-head">
+                    <strong>{s.name}</strong>
+                    <StatusBadge status={s.status} />
+                  </div>
+                  <div class="big-free">
+                    <span class="big-number" data-testid={`free-${s.id}`}>
+                      {s.free}
+                    </span>
+                    <span class="muted">
+                      {t('public.free')} / {s.capacity} {t('public.capacity')}
+                    </span>
+                  </div>
+                  <OccupancyBar occupied={s.occupied} capacity={s.capacity} status={s.status} />
+                  <ul class="zone-list">
+                    {s.zones.map((z) => (
+                      <li key={z.id}>
+                        <span>{z.name}</span>
+                        <span>
+                          {z.free} / {z.capacity} <StatusBadge status={z.status} />
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                </button>
+              ))}
+            </div>
+          )}
+        </Async>
+        {site && (
+          <p class="muted small">
+            {t('public.updated')} {timeOnly(loadedAt, getLang())}
+          </p>
+        )}
+        {site && (
+          <div class="public-grid">
+            <FeeLookup site={site} />
+            <PublicTariff site={site} />
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function PublicTariff(props: { site: PublicSite }) {
+  const tariff = useResource(
+    () => api<PublicTariffReply>(`/api/public/sites/${seg(props.site.id)}/tariff`, { anonymous: true }),
+    [props.site.id],
+  );
+  return (
+    <Card title={`${t('public.tariff')} · ${props.site.name}`} testId="public-tariff">
+      <Async data={tariff.data} error={tariff.error} reload={tariff.reload}>
+        {(data) => (
+          <div>
+            {data.tariffs.map((tariff) => (
+              <article key={tariff.id} class="tariff-text">
+                <p class="muted small">
+                  {t('public.effective')} {dateOnly(tariff.effectiveFrom)} · v{tariff.version}
+                </p>
+                <pre class="notice">{getLang() === 'en' ? tariff.textEn || tariff.textZh : tariff.textZh}</pre>
+              </article>
+            ))}
+          </div>
+        )}
+      </Async>
+    </Card>
+  );
+}
+
+function FeeLookup(props: { site: PublicSite }) {
+  const [plate, setPlate] = useState('');
+  const [result, setResult] = useState<PublicFeeReply | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function lookup(event: Event): Promise<void> {
+    event.preventDefault();
+    const normalised = normalisePlate(plate);
+    if (!normalised) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(
+        await api<PublicFeeReply>(`/api/public/sites/${seg(props.site.id)}/fee`, {
+          query: { plate: normalised },
+          anonymous: true,
+        }),
+      );
+    } catch (e) {
+      setResult(null);
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card title={t('public.lookup')} testId="fee-lookup">
+      <form class="inline-form" onSubmit={lookup}>
+        <label>
+          {t('public.plate')}
+          <input
+            name="plate"
+            value={plate}
+            placeholder={t('public.plateHint')}
+            autocomplete="off"
+            onInput={(e) => setPlate(e.currentTarget.value)}
+            required
+          />
+        </label>
+        <button type="submit" disabled={busy}>
+          {t('public.query')}
+        </button>
+      </form>
+      {error !== null && <ErrorBox error={error} />}
+      {result && (
+        <div class="fee-result" data-testid="fee-result">
+          {!result.inside ? (
+            <p>{t('public.notInside')}</p>
+          ) : (
+            <>
+              <p>
+                <strong>{result.plate}</strong> · {t('public.entryAt')} {dateTime(result.entryAt, getLang())}
+                {result.entryAt !== null && ` · ${duration(Date.now() - result.entryAt, getLang())}`}
+              </p>
+              <p class="due-line">
+                {t('public.due')} <strong data-testid="fee-due">{yuan(result.dueFen)}</strong>
+                <span class="muted">
+                  {' '}
+                  ({t('public.total')} {yuan(result.totalFen)} · {t('public.paid')} {yuan(result.paidFen)})
+                </span>
+              </p>
+              <FeeBreakdown items={result.items} totalFen={result.totalFen} />
+            </>
+          )}
+        </div>
+      )}
+    </Card>
+  );
+}
