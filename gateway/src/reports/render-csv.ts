@@ -1,0 +1,151 @@
+import { toCsv } from './csv.ts';
+import type { Report } from './report.ts';
+import { indicatorName, type Lang, localDateTime, periodName } from './report-format.ts';
+
+type Row = (string | number | null | undefined)[];
+
+const HEADERS: Record<Lang, string[]> = {
+  zh: ['分类', '对象', '指标', '数值', '单位', '说明'],
+  en: ['section', 'subject', 'indicator', 'value', 'unit', 'note'],
+};
+
+const SECTIONS: Record<string, Record<Lang, string>> = {
+  report: { zh: '报告', en: 'report' },
+  site: { zh: '小区', en: 'site' },
+  zone: { zh: '分区', en: 'zone' },
+  day: { zh: '每日', en: 'day' },
+  denied: { zh: '拒绝原因', en: 'denied by reason' },
+  revenue: { zh: '收入', en: 'revenue' },
+  compliance: { zh: '设施标准', en: 'facility standard' },
+  quality: { zh: '数据质量', en: 'data quality' },
+  index: { zh: '停车难指数', en: 'difficulty index' },
+};
+
+/** The report as rows of (section, subject, indicator, value, unit, note); ratios as decimals, money in fen. */
+export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
+  const r = report.indicators;
+  const s = (key: string): string => SECTIONS[key]?.[lang] ?? key;
+  const n = (key: string): string => indicatorName(report, key, lang);
+  const unit = (key: string): string => report.definitions.indicators[key]?.unit ?? '';
+  const rows: Row[] = [];
+  const siteName = report.siteName;
+  rows.push([
+    s('report'),
+    siteName,
+    periodName(report.period, lang),
+    localDateTime(report.start, report.timeZone, lang),
+    '',
+    localDateTime(report.end, report.timeZone, lang),
+  ]);
+  const occupancy = (subject: string, f: typeof r.site, section: string): void => {
+    rows.push([s(section), subject, n('meanOccupancy'), f.meanOccupancy, unit('meanOccupancy'), '']);
+    rows.push([
+      s(section),
+      subject,
+      n('peakOccupancy'),
+      f.peakOccupancy,
+      unit('peakOccupancy'),
+      f.peakAt === null ? '' : localDateTime(f.peakAt, report.timeZone, lang),
+    ]);
+    rows.push([s(section), subject, n('nightOccupancy'), f.nightOccupancy, unit('nightOccupancy'), '']);
+    rows.push([
+      s(section),
+      subject,
+      n('saturationHours'),
+      f.saturationHours,
+      'h',
+      `θ=${report.definitions.parameters.saturationThreshold}`,
+    ]);
+    rows.push([s(section), subject, n('overflowHours'), f.overflowHours, 'h', '']);
+    rows.push([s(section), subject, n('completeness'), f.completeness, 'ratio', '']);
+  };
+  occupancy(siteName, r.site, 'site');
+  rows.push([s('site'), siteName, n('spaceHourUtilisation'), r.sessions.spaceHourUtilisation, 'ratio', '']);
+  rows.push([s('site'), siteName, n('turnover'), r.sessions.turnover, unit('turnover'), `N=${r.sessions.sessions}`]);
+  rows.push([s('site'), siteName, n('meanDwell'), r.sessions.meanDwellHours, 'h', '']);
+  for (const [cls, h] of Object.entries(r.sessions.meanDwellHoursByClass))
+    rows.push([s('site'), cls, n('meanDwell'), h, 'h', '']);
+  rows.push([
+    s('site'),
+    siteName,
+    n('deniedEntryRate'),
+    r.decisions.deniedEntryRate,
+    'ratio',
+    `${r.decisions.entriesDenied}/${r.decisions.entriesDenied + r.decisions.entriesAdmitted}`,
+  ]);
+  rows.push([
+    s('site'),
+    siteName,
+    n('spacesPerHousehold'),
+    r.ratios.spacesPerHousehold,
+    unit('spacesPerHousehold'),
+    `${r.ratios.households}`,
+  ]);
+  rows.push([
+    s('site'),
+    siteName,
+    n('vehiclesPerSpace'),
+    r.ratios.vehiclesPerSpace,
+    unit('vehiclesPerSpace'),
+    `${r.ratios.registeredVehicles}`,
+  ]);
+  rows.push([
+    s('site'),
+    siteName,
+    n('exceptionsPer100'),
+    r.sessions.exceptions.per100Sessions,
+    unit('exceptionsPer100'),
+    JSON.stringify({ ...r.sessions.exceptions, per100Sessions: undefined }),
+  ]);
+  for (const z of r.zones) {
+    occupancy(`${z.name} (${z.zone})`, z, 'zone');
+    rows.push([s('zone'), `${z.name} (${z.zone})`, n('spaceHourUtilisation'), z.spaceHourUtilisation, 'ratio', '']);
+    rows.push([s('zone'), `${z.name} (${z.zone})`, n('turnover'), z.turnover, unit('turnover'), '']);
+  }
+  for (const d of r.site.detail?.days ?? []) {
+    rows.push([s('day'), d.date, n('meanOccupancy'), d.meanOccupancy, 'ratio', '']);
+    rows.push([s('day'), d.date, n('peakOccupancy'), d.peakOccupancy, 'ratio', '']);
+    rows.push([s('day'), d.date, n('saturationHours'), d.saturationHours, 'h', '']);
+    rows.push([s('day'), d.date, n('overflowHours'), d.overflowHours, 'h', '']);
+    rows.push([s('day'), d.date, n('completeness'), d.completeness, 'ratio', '']);
+  }
+  for (const [reason, v] of Object.entries(r.decisions.deniedByReason))
+    rows.push([s('denied'), reason, n('deniedEntryRate'), v.rate, 'ratio', `${v.count}`]);
+  const money = r.sessions.revenue;
+  rows.push([s('revenue'), siteName, n('revenue'), money.paidFen, 'fen', `billed ${money.billedFen}`]);
+  for (const [cls, fen] of Object.entries(money.paidFenByUserClass))
+    rows.push([s('revenue'), cls, n('revenue'), fen, 'fen', '']);
+  for (const [cls, fen] of Object.entries(money.paidFenByVehicleClass))
+    rows.push([s('revenue'), cls, n('revenue'), fen, 'fen', '']);
+  for (const c of r.compliance)
+    rows.push([
+      s('compliance'),
+      c[lang],
+      c.pass ? (lang === 'zh' ? '达标' : 'pass') : lang === 'zh' ? '不达标' : 'fail',
+      c.figure,
+      `≥ ${c.required}`,
+      c.detail,
+    ]);
+  const q = r.dataQuality;
+  rows.push([s('quality'), siteName, n('completeness'), q.completeness, 'ratio', '']);
+  rows.push([s('quality'), siteName, n('sensorAvailability'), q.sensorAvailability, 'ratio', `${q.sensors}`]);
+  rows.push([
+    s('quality'),
+    siteName,
+    n('countDisagreement'),
+    q.meanDisagreement,
+    'vehicles',
+    `max ${q.maxDisagreement ?? ''}`,
+  ]);
+  for (const flag of q.flags) rows.push([s('quality'), siteName, '', '', '', flag[lang]]);
+  rows.push([
+    s('index'),
+    siteName,
+    n('difficultyIndex'),
+    r.index.value,
+    '0–100',
+    `${r.index.level?.[lang] ?? ''} ${r.index.reasons[lang]}`,
+  ]);
+  for (const c of r.index.components) rows.push([s('index'), c.key, c.figure ?? '', c.score, 'score', `w=${c.weight}`]);
+  return toCsv(HEADERS[lang], rows);
+}

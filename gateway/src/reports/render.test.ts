@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { computeIndicators } from '../domain/indicators/compute-indicators.ts';
+import { DEFINITIONS } from '../domain/indicators/definitions.ts';
+import { emptyInput, fixtureSite } from '../domain/indicators/indicator-fixtures.ts';
+import { HOUR_MS, localToEpoch } from '../domain/indicators/local-time.ts';
+import { BureauAggregator, renderBureauCsv } from './bureau-aggregator.ts';
+import { BOM } from './csv.ts';
+import { renderReportCsv } from './render-csv.ts';
+import { renderReportHtml } from './render-html.ts';
+import { renderReportJson } from './render-json.ts';
+import { type Report, type ReportSummary, summarise } from './report.ts';
+
+const from = localToEpoch('Asia/Shanghai', 2024, 3, 4);
+const to = localToEpoch('Asia/Shanghai', 2024, 3, 11);
+
+function report(): Report {
+  const site = fixtureSite([10]);
+  const input = {
+    ...emptyInput(site, from, to),
+    occupancy: [
+      {
+        zone: 'z1',
+        steps: Array.from({ length: 7 * 24 }, (_, h) => ({ at: from + h * HOUR_MS, present: h % 24 >= 19 ? 10 : 4 })),
+      },
+    ],
+    decisions: [
+      { at: from + HOUR_MS, lane: 'entry' as const, action: 'deny' as const, reason: '车位已满' },
+      { at: from + 2 * HOUR_MS, lane: 'entry' as const, action: 'allow' as const, reason: 'ok' },
+    ],
+  };
+  const indicators = computeIndicators(input);
+  return {
+    site: 'demo',
+    siteName: '示范小区 "A"',
+    period: 'weekly',
+    start: from,
+    end: to,
+    timeZone: 'Asia/Shanghai',
+    generatedAt: to + 600_000,
+    definitions: DEFINITIONS,
+    indicators,
+  };
+}
+
+describe('report renderers', () => {
+  const r = report();
+
+  it('CSV starts with a BOM and has zh headers and names', () => {
+    const csv = renderReportCsv(r, 'zh');
+    expect(csv.startsWith(BOM)).toBe(true);
+    expect(csv.slice(1).split('\r\n')[0]).toBe('分类,对象,指标,数值,单位,说明');
+    expect(csv).toContain('小区,"示范小区 ""A""",平均占用率,');
+    expect(csv).toContain('拒绝原因,车位已满,入场拒绝率,0.5,ratio,1');
+    // 5 full hours a day (19:00–24:00) at 10/10 over 7 days.
+    expect(csv).toContain('饱和时长,35,h');
+  });
+
+  it('HTML is self-contained: inline SVG charts, print CSS, zh-CN, no external URL', () => {
+    const html = renderReportHtml(r, 'zh');
+    expect(html).toContain('<html lang="zh-CN">');
+    expect(html.match(/<svg /g)?.length).toBeGreaterThanOrEqual(5);
+    expect(html).toContain('日内占用曲线');
+    expect(html).toContain('饱和热力图');
+    expect(html).toContain('入场拒绝（按原因）');
+    expect(html).toContain('@media print');
+    expect(html).toContain(r.indicators.index.reasons.zh);
+    expect(html).not.toMatch(/https?:|\/\/[a-z]|<script|<link|src=|url\(/i);
+    expect(html).toContain('示范小区 &#34;A&#34;');
+  });
+
+  it('English HTML and JSON carry the definitions', () => {
+    expect(renderReportHtml(r, 'en')).toContain('Occupancy over the day');
+    const json = JSON.parse(renderReportJson(r, 'en'));
+    expect(json.definitions.index.components).toHaveLength(DEFINITIONS.index.components.length);
+    expect(json.labels.meanOccupancy).toBe('Mean occupancy');
+  });
+});
+
+function summary(site: string, start: number, index: number, peak: number): ReportSummary {
+  const base = summarise(report());
+  return {
+    ...base,
+    site,
+    siteName: site,
+    start,
+    end: start + 7 * 24 * HOUR_MS,
+    index,
+    figures: { ...base.figures, peakOccupancy: peak },
+  };
+}
+
+describe('BureauAggregator', () => {
+  it('ranks by index, hardest first, with trends against the previous period', () => {
+    const agg = new BureauAggregator();
+    const prev = from - 7 * 24 * HOUR_MS;
+    agg.add(summary('a', prev, 80, 0.99));
+    agg.add(summary('a', from, 60, 0.95));
+    agg.add(summary('b', prev, 30, 0.8));
+    agg.add(summary('b', from, 70, 0.97));
+    agg.add(summary('c', from, 10, 0.5));
+    expect(agg.addPayload({ site: 'x' })).toBe(false);
+    const view = agg.view('weekly', { top: 2 });
+    expect(view.ranking.map((x) => [x.rank, x.site, x.index, x.delta.index])).toEqual([
+      [1, 'b', 70, 40],
+      [2, 'a', 60, -20],
+      [3, 'c', 10, null],
+    ]);
+    expect(view.ranking[1]?.delta.peakOccupancy).toBeCloseTo(-0.04, 12);
+    expect(view.worst.map((x) => x.site)).toEqual(['b', 'a']);
+    expect(view.mostImproved.map((x) => x.site)).toEqual(['a']);
+    expect(view.start).toBe(from);
+    const csv = renderBureauCsv(view);
+    expect(csv.startsWith(BOM)).toBe(true);
+    expect(csv.slice(1).split('\r\n')[0]?.startsWith('排名,小区编号,小区,周期开始,停车难指数')).toBe(true);
+    expect(csv.split('\r\n')).toHaveLength(5);
+  });
+
+  it('keeps one summary per site and period start (a retained re-delivery replaces it)', () => {
+    const agg = new BureauAggregator();
+    expect(agg.addPayload(JSON.parse(JSON.stringify(summary('a', from, 50, 0.9))))).toBe(true);
+    agg.add(summary('a', from, 55, 0.9));
+    const view = agg.view('weekly');
+    expect(view.ranking).toHaveLength(1);
+    expect(view.ranking[0]?.index).toBe(55);
+    expect(view.ranking[0]?.previousStart).toBeNull();
+  });
+});
