@@ -199,8 +199,11 @@ export function startInfluxDb1(): Promise<RestartableServer> {
   });
 }
 
-/** Debian's VictoriaMetrics single node; accepts `/api/v2/write` and serves `/api/v1/export`. Retention 100 years. */
-export function startVictoriaMetrics(): Promise<RestartableServer> {
+/**
+ * Debian's VictoriaMetrics single node; accepts `/api/v2/write` and serves `/api/v1/export`. Retention 100 years.
+ * `extraArgs` adds flags, e.g. `-httpAuth.username=u -httpAuth.password=p` to get real 401s.
+ */
+export function startVictoriaMetrics(extraArgs: string[] = []): Promise<RestartableServer> {
   const binary = findBinary('victoria-metrics', 'victoria-metrics');
   return restartable('victoria-metrics', async (dir, port) => {
     await mkdir(join(dir, 'data'));
@@ -213,8 +216,9 @@ export function startVictoriaMetrics(): Promise<RestartableServer> {
         '-retentionPeriod=100y',
         '-search.latencyOffset=0s',
         '-loggerLevel=ERROR',
+        ...extraArgs,
       ],
-      ready: async () => (await httpStatus(`http://127.0.0.1:${port}/health`)) === 200,
+      ready: async () => [200, 401].includes(await httpStatus(`http://127.0.0.1:${port}/health`)),
     };
   });
 }
