@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(join(tmpdir(), 'quote-cli-'));
+afterAll(function removeTemp() {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function cli(...args: string[]) {
+  const r = spawnSync('npx', ['tsx', 'gateway/src/cli/quote.ts', ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('npm run quote', () => {
+  it('prints the total and the items as JSON', () => {
+    const r = cli('--tariff', 'tariffs/residential-guidance.yaml', '--entry', '2025-03-03T10:00', '--exit', '2025-03-03T12:01');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // 2h01m → 3 started hours, first free → 2 × 200
+    expect(out.totalFen).toBe(400);
+    expect(out.items.map((i: { kind: string; amountFen: number }) => [i.kind, i.amountFen])).toEqual([
+      ['free', 0],
+      ['charge', 400],
+    ]);
+    expect(out.items[1].fromLocal).toBe('2025-03-03 11:00:00');
+  });
+
+  it('takes several versions, vehicle, energy, user, payments and coupons', () => {
+    const v2 = join(dir, 'v2.yaml');
+    const text = `id: site\nversion: 2\nname: 第二版\neffectiveFrom: "2025-07-01T00:00:00+08:00"\nrules:\n  visitor: { type: interval, label: 临时车辆, unitMinutes: 60, priceFen: 300 }\n`;
+    writeFileSync(v2, text);
+    const r = cli(
+      ...['--tariff', 'tariffs/residential-guidance.yaml', '--tariff', v2],
+      ...['--entry', '2025-06-30T22:00:00+08:00', '--exit', '2025-07-01T01:00', '--vehicle', 'large', '--energy', 'electric'],
+      ...['--coupon', 'amount:100'],
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // v1: 22–23 free, 23:00 hour 200 × large 2 = 400; v2: 3 h × 300 = 900 less 2 h to midnight 600 = 300; coupon −100
+    expect(out.tariffIds).toEqual(['residential-guidance@1', 'site@2']);
+    expect(out.totalFen).toBe(600);
+  });
+
+  it('refuses bad arguments with a clear message and exit code 2', () => {
+    const r = cli('--tariff', 'tariffs/day-night.yaml', '--entry', '2025-03-03T10:00', '--exit', 'tomorrow');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--exit: 'tomorrow' is not an ISO time");
+    const v = cli('--tariff', 'tariffs/day-night.yaml', '--entry', '2025-03-03T10:00', '--exit', '2025-03-03T11:00', '--vehicle', 'truck');
+    expect(v.code).toBe(2);
+    expect(v.stderr).toContain("--vehicle: 'truck' is not one of small, large, motorcycle");
+  });
+
+  it('refuses an invalid tariff file naming the field', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        id: 'bad',
+        version: 1,
+        name: 'x',
+        effectiveFrom: '2025-01-01T00:00:00+08:00',
+        rules: { visitor: { type: 'interval', label: 'v', unitMinutes: 60, priceFen: -5 } },
+      }),
+    );
+    const r = cli('--tariff', bad, '--entry', '2025-03-03T10:00', '--exit', '2025-03-03T11:00');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('rules.visitor.priceFen: must not be negative (got -5)');
+  });
+});

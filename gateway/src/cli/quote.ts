@@ -1,0 +1,122 @@
+/**
+ * Quote a stay by hand: npm run quote -- --tariff tariffs/residential-guidance.yaml --entry 2025-03-03T10:00 --exit 2025-03-03T13:05
+ * Times without an offset are local to the tariff's time zone. Prints the quote as JSON; exit 2 on bad arguments.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  type CompiledTariff,
+  type Coupon,
+  compileTariffs,
+  type Payment,
+  parseTariffText,
+  quote,
+  type Stay,
+  type Tariff,
+  VEHICLE_CLASSES,
+} from '../domain/tariff/index.ts';
+
+const USAGE = `usage: npm run quote -- --tariff <file> [--tariff <file>…] --entry <ISO time|none> --exit <ISO time>
+  [--vehicle small|large|motorcycle] [--energy fuel|electric] [--user <class>]
+  [--payment <ISO time>=<fen>]… [--coupon amount:<fen>|percent:<n>|time:<minutes>]…`;
+
+class UsageError extends Error {}
+
+function localTime(text: string, ct: CompiledTariff, flag: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+  if (m) {
+    const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+    const day = Date.UTC(y as number, (mo as number) - 1, d as number) / 86_400_000;
+    return ct.zone.epochOfLocal(day, (h as number) * 60 + (mi as number)) + (s || 0) * 1000;
+  }
+  const ms = Date.parse(text);
+  if (!/\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(ms)) {
+    throw new UsageError(`${flag}: '${text}' is not an ISO time such as 2025-03-03T10:00 or 2025-03-03T10:00:00+08:00`);
+  }
+  return ms;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag}: '${value}' is not one of ${allowed.join(', ')}`);
+}
+
+function coupon(text: string, i: number): Coupon {
+  const [kind, raw] = text.split(':');
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--coupon: '${text}' needs a whole number after the colon`);
+  const id = `c${i + 1}`;
+  if (kind === 'amount') return { id, kind, amountFen: n };
+  if (kind === 'percent' && n >= 1 && n <= 100) return { id, kind, percentOff: n };
+  if (kind === 'time' && n >= 1) return { id, kind, minutes: n };
+  throw new UsageError(`--coupon: '${text}' is not amount:<fen>, percent:<1-100> or time:<minutes>`);
+}
+
+export function run(argv: readonly string[]): { code: number; out: string } {
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        tariff: { type: 'string', multiple: true },
+        entry: { type: 'string' },
+        exit: { type: 'string' },
+        vehicle: { type: 'string' },
+        energy: { type: 'string' },
+        user: { type: 'string' },
+        payment: { type: 'string', multiple: true },
+        coupon: { type: 'string', multiple: true },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
+    if (values.help) return { code: 0, out: USAGE };
+    if (!values.tariff?.length) throw new UsageError('--tariff is required');
+    if (!values.entry) throw new UsageError('--entry is required (an ISO time, or none for no entry record)');
+    if (!values.exit) throw new UsageError('--exit is required');
+    const docs: Tariff[] = [];
+    for (const file of values.tariff) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        throw new UsageError(`--tariff: cannot read '${file}'`);
+      }
+      const loaded = parseTariffText(text);
+      if (!loaded.ok) throw new UsageError(`--tariff ${file} is not a valid tariff:\n${loaded.message}`);
+      docs.push(...loaded.tariffs);
+    }
+    const tariffs = compileTariffs(docs);
+    const latest = tariffs[tariffs.length - 1] as CompiledTariff;
+    const payments: Payment[] = (values.payment ?? []).map(function payment(text) {
+      const [when, fen] = text.split('=');
+      const amountFen = Number(fen);
+      if (!when || !Number.isInteger(amountFen) || amountFen < 0) {
+        throw new UsageError(`--payment: '${text}' is not <ISO time>=<fen>`);
+      }
+      return { at: localTime(when, latest, '--payment'), amountFen };
+    });
+    const stay: Stay = {
+      entryAt: values.entry === 'none' ? null : localTime(values.entry, latest, '--entry'),
+      exitAt: localTime(values.exit, latest, '--exit'),
+      vehicleClass: oneOf(values.vehicle, VEHICLE_CLASSES, '--vehicle', 'small'),
+      energy: oneOf(values.energy, ['fuel', 'electric'] as const, '--energy', 'fuel'),
+      userClass: values.user ?? 'visitor',
+      payments,
+      coupons: (values.coupon ?? []).map(coupon),
+    };
+    const result = quote(stay, tariffs);
+    return { code: result.ok ? 0 : 1, out: JSON.stringify(result, null, 2) };
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      return { code: 2, out: `${(error as Error).message}\n${USAGE}` };
+    }
+    throw error;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { code, out } = run(process.argv.slice(2));
+  (code === 2 ? process.stderr : process.stdout).write(`${out}\n`);
+  process.exitCode = code;
+}
