@@ -29,7 +29,7 @@ type SendFailure = { status: number | null; message: string; retryAfterMs?: numb
 
 /** Statuses that will never accept these lines: isolate the bad line and dead-letter it. */
 const REFUSED = new Set([400, 413, 422]);
-/** Statuses that need a person: keep everything and raise the alarm. */
+/** Statuses that need a person (as does any other 4xx below 429): keep everything and raise the alarm. */
 const ALARM = new Set([401, 403, 404]);
 
 /**
@@ -135,13 +135,18 @@ export class InfluxWriter {
     this.timer = undefined;
     this.nextAttemptAt = null;
     if (!this.running) return;
-    this.inFlight = this.drainOnce().then((ok) => {
-      this.inFlight = undefined;
-      if (!this.running) return this.wake();
-      if (!ok) this.schedule(this.backoffMs(this.failures, this.lastRetryAfterMs));
-      else if (this.outbox.size() > 0) this.schedule(0);
-      this.wake();
-    });
+    this.inFlight = this.drainOnce()
+      .catch((error: unknown) => {
+        this.failed({ status: null, message: `outbox: ${error instanceof Error ? error.message : String(error)}` });
+        return false;
+      })
+      .then((ok) => {
+        this.inFlight = undefined;
+        if (!this.running) return this.wake();
+        if (!ok) this.schedule(this.backoffMs(this.failures, this.lastRetryAfterMs));
+        else if (this.outbox.size() > 0) this.schedule(0);
+        this.wake();
+      });
   };
 
   private lastRetryAfterMs = 0;
@@ -151,7 +156,7 @@ export class InfluxWriter {
     const at = this.clock.now();
     this.lastError = { at, status: failure.status, message: failure.message };
     this.lastRetryAfterMs = failure.retryAfterMs ?? 0;
-    if (failure.status !== null && ALARM.has(failure.status)) {
+    if (failure.status !== null && (ALARM.has(failure.status) || failure.status < 429)) {
       this.alarm = { status: failure.status, message: failure.message, since: this.alarm?.since ?? at };
     } else if (failure.status === null || failure.status >= 429) {
       this.alarm = null;
