@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { computeIndicators } from '../../../gateway/src/domain/indicators/compute-indicators.ts';
+import { carParkReportInput, DEFAULT_BIRMINGHAM_CSV, gateCountEvents, loadBirmingham } from './birmingham.ts';
+
+const H = 3_600_000;
+const Q = 15 * 60_000;
+const HOLD = 45 * 60_000;
+const data = loadBirmingham();
+
+/** UK wall time → epoch for this file only: BST (UTC+1) before 2016-10-30, GMT from then on. */
+function uk(y: number, m: number, d: number, h = 0, mi = 0, s = 0): number {
+  const utc = Date.UTC(y, m - 1, d, h, mi, s);
+  return utc < Date.UTC(2016, 9, 30, 1) ? utc - H : utc;
+}
+
+/** Straight from the file: unique lines of one car park, negatives as 0, sorted. */
+function rawReadings(code: string): { at: number; occ: number; cap: number }[] {
+  const lines = readFileSync(DEFAULT_BIRMINGHAM_CSV, 'utf8').split('\n').slice(1);
+  const unique = [...new Set(lines.filter((l) => l.startsWith(`${code},`)))];
+  return unique
+    .map((l) => {
+      const [, cap, occ, stamp] = l.split(',') as [string, string, string, string];
+      const [date, time] = stamp.split(' ') as [string, string];
+      const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+      const [h, mi, s] = time.split(':').map(Number) as [number, number, number];
+      return { at: uk(y, m, d, h, mi, s), occ: Math.max(0, Number(occ)), cap: Number(cap) };
+    })
+    .sort((a, b) => a.at - b.at);
+}
+
+/** A plain loop over reading intervals (each held until the next reading or 45 minutes), and over 15-minute windows. */
+function expected(code: string, from: number, to: number) {
+  const rs = rawReadings(code);
+  let known = 0;
+  let integral = 0;
+  let saturated = 0;
+  let overflow = 0;
+  const segments: { s: number; e: number; ratio: number }[] = [];
+  for (let i = 0; i < rs.length; i++) {
+    const r = rs[i]!;
+    const next = rs[i + 1]?.at ?? Number.POSITIVE_INFINITY;
+    const s = Math.max(r.at, from);
+    const e = Math.min(next, r.at + HOLD, to);
+    if (e <= s) continue;
+    const len = e - s;
+    known += len;
+    integral += (r.occ / r.cap) * len;
+    if (r.occ / r.cap >= 0.85) saturated += len;
+    if (r.occ > r.cap) overflow += len;
+    segments.push({ s, e, ratio: r.occ / r.cap });
+  }
+  let peak: number | null = null;
+  for (let w = from; w < to; w += Q) {
+    let wKnown = 0;
+    let wInt = 0;
+    for (const seg of segments) {
+      const len = Math.min(seg.e, w + Q) - Math.max(seg.s, w);
+      if (len > 0) {
+        wKnown += len;
+        wInt += seg.ratio * len;
+      }
+    }
+    if (wKnown >= Q / 2 && (peak === null || wInt / wKnown > peak)) peak = wInt / wKnown;
+  }
+  return {
+    mean: known > 0 ? integral / known : null,
+    peak,
+    saturationHours: saturated / H,
+    overflowHours: overflow / H,
+    completeness: known / (to - from),
+  };
+}
+
+const cases: [string, string, number, number][] = [
+  ['BHMBCCTHL01', 'November 2016', uk(2016, 11, 1), uk(2016, 12, 1)],
+  ['BHMBCCTHL01', 'week across the DST change', uk(2016, 10, 24), uk(2016, 10, 31)],
+  ['NIA North', 'October 2016 (negatives, sparse)', uk(2016, 10, 1), uk(2016, 11, 1)],
+  ['BHMNCPPLS01', 'week with duplicates and gaps', uk(2016, 11, 21), uk(2016, 11, 28)],
+  ['Broad Street', 'a missing day', uk(2016, 10, 20), uk(2016, 10, 21)],
+  ['BHMBRCBRG01', 'December 2016 to the end of the data', uk(2016, 12, 1), uk(2017, 1, 1)],
+  ['Shopping', 'one ordinary day', uk(2016, 11, 15), uk(2016, 11, 16)],
+];
+
+describe('Birmingham replay against the file', () => {
+  it('drops exact duplicates, clamps negatives and keeps over-capacity readings', () => {
+    expect(data.parks).toHaveLength(30);
+    expect(data.stats.rows).toBe(35_717);
+    expect(data.stats.duplicatesDropped).toBe(216);
+    expect(data.stats.negativeClamped).toBe(12);
+    expect(data.stats.badRows).toBe(0);
+    const lines = [...new Set(readFileSync(DEFAULT_BIRMINGHAM_CSV, 'utf8').split('\n').slice(1).filter(Boolean))];
+    const over = lines.filter((l) => {
+      const [, cap, occ] = l.split(',');
+      return Number(occ) > Number(cap);
+    }).length;
+    expect(data.stats.overCapacity).toBe(over);
+  });
+
+  it.each(cases)(
+    '%s, %s: mean, peak, saturation, overflow and completeness match a plain loop',
+    (code, _label, from, to) => {
+      const park = data.parks.find((p) => p.code === code)!;
+      const r = computeIndicators(carParkReportInput(park, from, to));
+      const x = expected(code, from, to);
+      if (x.mean === null) expect(r.site.meanOccupancy).toBeNull();
+      else expect(r.site.meanOccupancy).toBeCloseTo(x.mean, 9);
+      if (x.peak === null) expect(r.site.peakOccupancy).toBeNull();
+      else expect(r.site.peakOccupancy).toBeCloseTo(x.peak, 9);
+      expect(r.site.saturationHours).toBeCloseTo(x.saturationHours, 9);
+      expect(r.site.overflowHours).toBeCloseTo(x.overflowHours, 9);
+      expect(r.site.completeness).toBeCloseTo(x.completeness, 9);
+    },
+  );
+
+  it('reports the missing day as incomplete instead of averaging over it', () => {
+    const park = data.parks.find((p) => p.code === 'Broad Street')!;
+    const r = computeIndicators(carParkReportInput(park, uk(2016, 10, 19), uk(2016, 10, 22)));
+    const days = r.site.detail?.days.map((d) => [d.date, d.completeness > 0, d.meanOccupancy === null]);
+    expect(days).toEqual([
+      ['2016-10-19', true, false],
+      ['2016-10-20', false, true],
+      ['2016-10-21', false, true],
+    ]);
+    expect(r.dataQuality.flags.length).toBeGreaterThan(0);
+  });
+
+  it('shows the overflow of BHMBCCTHL01 (403/387 on 2016-12-18)', () => {
+    const park = data.parks.find((p) => p.code === 'BHMBCCTHL01')!;
+    const r = computeIndicators(carParkReportInput(park, uk(2016, 12, 18), uk(2016, 12, 19)));
+    expect(r.site.overflowHours).toBeGreaterThan(0);
+    expect(r.site.peakOccupancy).toBeGreaterThan(1);
+  });
+
+  it('generates gate-count events that reproduce every reading', () => {
+    const park = data.parks.find((p) => p.code === 'NIA North')!;
+    let count = 0;
+    let last = Number.NEGATIVE_INFINITY;
+    const events = [...gateCountEvents(park)];
+    let e = 0;
+    for (const reading of park.readings) {
+      while (e < events.length && events[e]!.at <= reading.at) {
+        const event = events[e++]!;
+        expect(event.at).toBeGreaterThanOrEqual(last);
+        last = event.at;
+        count += event.lane === 'entry' ? 1 : -1;
+      }
+      expect(count).toBe(reading.occupancy);
+    }
+    expect(new Set(events.map((x) => x.eventId)).size).toBe(events.length);
+  });
+});

@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ReportInput } from '../../../gateway/src/domain/indicators/indicator-input.ts';
+import { localToEpoch } from '../../../gateway/src/domain/indicators/local-time.ts';
+import { Site } from '../../../gateway/src/domain/site.ts';
+
+/**
+ * The UCI "Parking Birmingham" file (see /work/shared/datasets/README.md) as one site per car park with one zone.
+ * Readings are UK wall-clock times; the dataset's oddities are handled as the README lists them.
+ */
+
+export const BIRMINGHAM_TIME_ZONE = 'Europe/London';
+/** Readings come about every 30 minutes; one is trusted for 45 minutes, so missed slots and nights are gaps. */
+export const READING_HOLD_MS = 45 * 60_000;
+
+const REPO_ROOT = resolve(import.meta.dirname, '../../..');
+/** The dataset beside the repository; override with BIRMINGHAM_CSV or the `file` argument. */
+export const DEFAULT_BIRMINGHAM_CSV = resolve(REPO_ROOT, '../shared/datasets/birmingham-parking-2016.csv');
+
+export interface CarPark {
+  code: string;
+  /** The code made safe for MQTT topics and site ids. */
+  siteId: string;
+  capacity: number;
+  /** Sorted by time, duplicates dropped, negatives clamped to 0; above capacity kept (overflow). */
+  readings: { at: number; occupancy: number }[];
+}
+
+export interface BirminghamData {
+  parks: CarPark[];
+  stats: {
+    rows: number;
+    duplicatesDropped: number;
+    negativeClamped: number;
+    overCapacity: number;
+    badRows: number;
+  };
+}
+
+const ROW = /^([^,]+),(\d+),(-?\d+),(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+export function siteIdOf(code: string): string {
+  return code.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+}
+
+export function parseBirmingham(text: string): BirminghamData {
+  const stats = { rows: 0, duplicatesDropped: 0, negativeClamped: 0, overCapacity: 0, badRows: 0 };
+  const seen = new Set<string>();
+  const parks = new Map<string, CarPark>();
+  const lines = text.split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = (lines[i] as string).trim();
+    if (line === '') continue;
+    stats.rows++;
+    if (seen.has(line)) {
+      stats.duplicatesDropped++;
+      continue;
+    }
+    seen.add(line);
+    const m = ROW.exec(line);
+    if (!m) {
+      stats.badRows++;
+      continue;
+    }
+    const [, code, cap, occ, y, mo, d, h, mi, s] = m as unknown as string[];
+    const capacity = Number(cap);
+    let occupancy = Number(occ);
+    if (occupancy < 0) {
+      stats.negativeClamped++;
+      occupancy = 0;
+    }
+    if (occupancy > capacity) stats.overCapacity++;
+    const at =
+      localToEpoch(BIRMINGHAM_TIME_ZONE, Number(y), Number(mo), Number(d), Number(h), Number(mi)) + Number(s) * 1000;
+    let park = parks.get(code as string);
+    if (!park) {
+      park = { code: code as string, siteId: siteIdOf(code as string), capacity, readings: [] };
+      parks.set(code as string, park);
+    }
+    park.readings.push({ at, occupancy });
+  }
+  for (const park of parks.values()) park.readings.sort((a, b) => a.at - b.at);
+  return { parks: [...parks.values()], stats };
+}
+
+export function loadBirmingham(file = process.env.BIRMINGHAM_CSV ?? DEFAULT_BIRMINGHAM_CSV): BirminghamData {
+  return parseBirmingham(readFileSync(file, 'utf8'));
+}
+
+export function carParkSite(park: CarPark): Site {
+  return Site.parse({
+    id: park.siteId,
+    name: park.code,
+    timeZone: BIRMINGHAM_TIME_ZONE,
+    households: 0,
+    zones: [{ id: 'main', name: park.code, capacity: park.capacity }],
+    gates: [
+      {
+        id: 'gate',
+        name: 'gate',
+        lanes: [
+          { lane: 'entry', camera: 'cam-in', barrier: 'bar-in', display: 'led-in' },
+          { lane: 'exit', camera: 'cam-out', barrier: 'bar-out', display: 'led-out' },
+        ],
+      },
+    ],
+    tariffs: ['none'],
+  });
+}
+
+/** The car park's readings as a ReportInput: A(t) steps held for READING_HOLD_MS, no sessions or decisions. */
+export function carParkReportInput(park: CarPark, from: number, to: number): ReportInput {
+  return {
+    site: carParkSite(park),
+    from,
+    to,
+    capacityVersions: [],
+    occupancy: [
+      {
+        zone: 'main',
+        maxHoldMs: READING_HOLD_MS,
+        steps: park.readings.map((r) => ({ at: r.at, present: r.occupancy })),
+      },
+    ],
+    sessions: [],
+    decisions: [],
+    sensorDowntime: [],
+    disagreement: [],
+    registeredVehicles: 0,
+    facilities: {},
+  };
+}
+
+export interface GateCountEvent {
+  eventId: string;
+  site: string;
+  at: number;
+  lane: 'entry' | 'exit';
+}
+
+/**
+ * Entries and exits that reproduce the readings: the change between two readings is spread evenly over the interval
+ * before the later one, so the count after the last event of an interval equals that reading.
+ */
+export function* gateCountEvents(park: CarPark): Generator<GateCountEvent> {
+  let count = 0;
+  let prevAt = park.readings[0] ? park.readings[0].at - 1 : 0;
+  let n = 0;
+  for (const reading of park.readings) {
+    const delta = reading.occupancy - count;
+    const steps = Math.abs(delta);
+    for (let k = 1; k <= steps; k++) {
+      const at = prevAt + Math.max(1, Math.floor(((reading.at - prevAt) * k) / steps));
+      yield {
+        eventId: `${park.siteId}-${++n}`,
+        site: park.siteId,
+        at: Math.min(at, reading.at),
+        lane: delta > 0 ? 'entry' : 'exit',
+      };
+    }
+    count = reading.occupancy;
+    prevAt = reading.at;
+  }
+}
+
+/** Progress and estimated time left on stderr, at most once a second. */
+export class ProgressReporter {
+  private readonly started = Date.now();
+  private last = 0;
+
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+    private readonly out: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  update(done: number): void {
+    const now = Date.now();
+    if (now - this.last < 1000 && done < this.total) return;
+    this.last = now;
+    const elapsed = (now - this.started) / 1000;
+    const left = done > 0 ? (elapsed * (this.total - done)) / done : Number.NaN;
+    const pct = this.total > 0 ? ((done * 100) / this.total).toFixed(1) : '100.0';
+    const eta = Number.isFinite(left) ? `${left.toFixed(0)} s left` : 'estimating';
+    this.out.write(`${this.label}: ${done}/${this.total} (${pct}%), ${elapsed.toFixed(0)} s elapsed, ${eta}\n`);
+  }
+}
