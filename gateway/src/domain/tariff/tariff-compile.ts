@@ -103,6 +103,8 @@ export interface CompiledTariff {
   readonly key: string;
   readonly effectiveFrom: number;
   readonly zone: Zone;
+  /** Local `YYYY-MM-DD HH:MM:SS` of an instant. */
+  readonly format: (ms: number) => string;
   readonly paidExitMs: number;
   readonly noEntryFeeFen: number | null;
   readonly rules: ReadonlyMap<string, CompiledRule>;
@@ -365,6 +367,16 @@ export function compileTariff(tariff: Tariff): CompiledTariff {
   const workdays = expandDates(tariff.calendar.workdays);
   const rules = new Map<string, CompiledRule>();
   for (const [name, rule] of Object.entries(tariff.rules)) rules.set(name, compileRule(name, rule));
+  const typeOf = (day: number): 0 | 1 | 2 => {
+    if (holidays.has(day)) return 2;
+    if (workdays.has(day)) return 0;
+    const w = weekdayOf(day);
+    return w === 0 || w === 6 ? 1 : 0;
+  };
+  // Day types of the 40 years from a year before the tariff, looked up by index on the hot path.
+  const firstDay = zone.localDay(effectiveFrom) - 366;
+  const table = new Uint8Array(40 * 366);
+  for (let i = 0; i < table.length; i++) table[i] = typeOf(firstDay + i);
   return {
     doc: tariff,
     key: `${tariff.id}@${tariff.version}`,
@@ -375,11 +387,10 @@ export function compileTariff(tariff: Tariff): CompiledTariff {
     rules,
     couponStacking: tariff.coupons.stacking,
     couponMax: tariff.coupons.maxPerStay,
+    format: zone.format.bind(zone),
     dayType(day: number): 0 | 1 | 2 {
-      if (holidays.has(day)) return 2;
-      if (workdays.has(day)) return 0;
-      const w = weekdayOf(day);
-      return w === 0 || w === 6 ? 1 : 0;
+      const i = day - firstDay;
+      return i >= 0 && i < table.length ? (table[i] as 0 | 1 | 2) : typeOf(day);
     },
   };
 }

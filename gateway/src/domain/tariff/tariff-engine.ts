@@ -63,6 +63,8 @@ let runStep = new Float64Array(256);
 let runCount = new Float64Array(256);
 let runUnit = new Float64Array(256);
 let runCap = new Float64Array(256);
+let runLast = new Float64Array(256);
+let runTotal = new Float64Array(256);
 let runs = 0;
 
 function grow(): void {
@@ -77,6 +79,8 @@ function grow(): void {
   runCount = copy(runCount);
   runUnit = copy(runUnit);
   runCap = copy(runCap);
+  runLast = copy(runLast);
+  runTotal = copy(runTotal);
 }
 
 function pushRun(from: number, step: number, count: number, unit: number, cap: number): void {
@@ -86,16 +90,19 @@ function pushRun(from: number, step: number, count: number, unit: number, cap: n
   runCount[runs] = count;
   runUnit[runs] = unit;
   runCap[runs] = cap;
+  runLast[runs] = from + (count - 1) * step;
+  const total = count * unit;
+  runTotal[runs] = Math.min(total, cap);
   runs++;
 }
 
 /** Amount of run j charged by atoms before instant t. */
-function charged(j: number, t: number): number {
-  const from = runFrom[j] as number;
-  if (t <= from) return 0;
+function charged(from: Float64Array, j: number, t: number): number {
+  const start = from[j] as number;
+  if (t <= start) return 0;
   const count = runCount[j] as number;
-  const n = Math.min(count, Math.ceil((t - from) / (runStep[j] as number)));
-  const amount = n * (runUnit[j] as number);
+  const started = Math.ceil((t - start) / (runStep[j] as number));
+  const amount = Math.min(started, count) * (runUnit[j] as number);
   const cap = runCap[j] as number;
   return Math.min(amount, cap);
 }
@@ -244,11 +251,19 @@ function dailyCaps(
   const last = d.capsFen.length - 1;
   let cut = 0;
   let lo = 0;
+  const from = runFrom;
+  const lastAt = runLast;
+  const whole = runTotal;
+  const n = runs;
   while (w0 < t) {
     const w1 = d.rolling ? w0 + DAY : zone.epochOfLocal(++day, d.resetMin);
-    while (lo < runs && (runFrom[lo] as number) + ((runCount[lo] as number) - 1) * (runStep[lo] as number) < w0) lo++;
+    while (lo < n && (lastAt[lo] as number) < w0) lo++;
     let sum = 0;
-    for (let j = lo; j < runs && (runFrom[j] as number) < w1; j++) sum += charged(j, w1) - charged(j, w0);
+    for (let j = lo; j < n && (from[j] as number) < w1; j++) {
+      // A run wholly inside the window counts in full; only runs across its edges need counting atoms.
+      if ((from[j] as number) >= w0 && (lastAt[j] as number) < w1) sum += whole[j] as number;
+      else sum += charged(from, j, w1) - charged(from, j, w0);
+    }
     const k = Math.min(index, last);
     const cap = d.capsFen[k] as number;
     if (sum > cap) {

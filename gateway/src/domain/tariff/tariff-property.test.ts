@@ -19,7 +19,15 @@ const [guidance, , dayNight] = examples as [CompiledTariff, CompiledTariff, Comp
 const versions = compileTariffs([
   tariffOf({ visitor: { type: 'interval', label: 'v', unitMinutes: 60, priceFen: 200, caps: { perStayFen: 3000 } } }),
   tariffOf(
-    { visitor: { type: 'interval', label: 'v', unitMinutes: 30, priceFen: 150, freePeriod: { minutes: 30, mode: 'grace' } } },
+    {
+      visitor: {
+        type: 'interval',
+        label: 'v',
+        unitMinutes: 30,
+        priceFen: 150,
+        freePeriod: { minutes: 30, mode: 'grace' },
+      },
+    },
     { version: 2, effectiveFrom: '2025-06-15T12:00:00+08:00' },
   ),
 ]);
@@ -56,9 +64,21 @@ describe('fee properties', () => {
 
   it('always has a breakdown that sums to the total, coupons and payments included', () => {
     const couponArb = fc.oneof(
-      fc.record({ id: fc.constant('a'), kind: fc.constant('amount' as const), amountFen: fc.integer({ min: 0, max: 3000 }) }),
-      fc.record({ id: fc.constant('p'), kind: fc.constant('percent' as const), percentOff: fc.integer({ min: 1, max: 100 }) }),
-      fc.record({ id: fc.constant('t'), kind: fc.constant('time' as const), minutes: fc.integer({ min: 1, max: 600 }) }),
+      fc.record({
+        id: fc.constant('a'),
+        kind: fc.constant('amount' as const),
+        amountFen: fc.integer({ min: 0, max: 3000 }),
+      }),
+      fc.record({
+        id: fc.constant('p'),
+        kind: fc.constant('percent' as const),
+        percentOff: fc.integer({ min: 1, max: 100 }),
+      }),
+      fc.record({
+        id: fc.constant('t'),
+        kind: fc.constant('time' as const),
+        minutes: fc.integer({ min: 1, max: 600 }),
+      }),
     );
     fc.assert(
       fc.property(
@@ -67,7 +87,9 @@ describe('fee properties', () => {
         durationArb,
         profileArb,
         fc.array(couponArb, { maxLength: 3 }),
-        fc.option(fc.record({ back: fc.integer({ min: 0, max: 30 * M }), amountFen: fc.integer({ min: 0, max: 5000 }) })),
+        fc.option(
+          fc.record({ back: fc.integer({ min: 0, max: 30 * M }), amountFen: fc.integer({ min: 0, max: 5000 }) }),
+        ),
         (t, e, d, p, coupons, pay) => {
           const userClass = Array.isArray(t) ? 'visitor' : p.userClass;
           const payments = pay ? [{ at: Math.max(e, e + d - pay.back), amountFen: pay.amountFen }] : [];
@@ -88,7 +110,9 @@ describe('fee properties', () => {
       fc.property(entryArb, durationArb, profileArb, (e, d, p) => {
         const s = stay(e, e + d, { ...p, userClass: 'visitor' });
         // at most ¥10 for each started 24 h from entry
-        expect(total(guidance, s)).toBeLessThanOrEqual(1000 * Math.max(1, Math.ceil(d / (24 * H))) * factor[p.vehicleClass]);
+        expect(total(guidance, s)).toBeLessThanOrEqual(
+          1000 * Math.max(1, Math.ceil(d / (24 * H))) * factor[p.vehicleClass],
+        );
         // at most ¥20 for each calendar day touched
         const days = dayNight.zone.localDay(e + d) - dayNight.zone.localDay(e) + 1;
         expect(total(dayNight, s)).toBeLessThanOrEqual(2000 * days * factor[p.vehicleClass]);

@@ -25,7 +25,7 @@ export function versionAt(list: readonly CompiledTariff[], t: number): number {
 }
 
 function sinkOf(ct: CompiledTariff, items: Item[] | null): Sink | null {
-  return items === null ? null : { items, format: ct.zone.format.bind(ct.zone), tariff: ct.key };
+  return items === null ? null : { items, format: ct.format, tariff: ct.key };
 }
 
 /** Fee of [entry, t) across versions: each part pays what its version adds over that part. */
@@ -112,9 +112,7 @@ function feeAt(ctx: Ctx, t: number, items: Item[] | null): number {
     total -= off;
     if (items) {
       const [zh, en] = couponText(c);
-      items.push(
-        new Item(ct.zone.format.bind(ct.zone), 'coupon', 'coupons', zh, en, ct.key, ctx.entry, t, 1, -off, -off),
-      );
+      items.push(new Item(ct.format, 'coupon', 'coupons', zh, en, ct.key, ctx.entry, t, 1, -off, -off));
     }
   }
   return total;
@@ -138,7 +136,7 @@ function paidExitItem(ct: CompiledTariff, at: number, exit: number): Item {
   const mins = ct.doc.paidExitMinutes;
   const when = ct.zone.format(at);
   return new Item(
-    ct.zone.format.bind(ct.zone),
+    ct.format,
     'paid-exit',
     'paidExitMinutes',
     `已于${when}缴清，${span(mins)}内离场不另收费`,
@@ -160,7 +158,7 @@ function noEntryQuote(stay: Stay, list: readonly CompiledTariff[]): QuoteResult 
   const rule = ct.rules.get(stay.userClass);
   if (rule === undefined)
     return fail('unknown-user-class', `tariff ${ct.key} has no rule for user class '${stay.userClass}'`);
-  const format = ct.zone.format.bind(ct.zone);
+  const format = ct.format;
   let fee = 0;
   let item: Item;
   if (rule.kind === 'exempt') {

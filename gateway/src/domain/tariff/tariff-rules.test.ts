@@ -59,7 +59,9 @@ describe('caps', () => {
   });
 
   it('escalates rolling daily caps for multi-day stays', () => {
-    const ct = compiled({ visitor: { ...hourly, caps: { daily: { window: 'rolling-24h', capsFen: [1000, 2000, 3000] } } } });
+    const ct = compiled({
+      visitor: { ...hourly, caps: { daily: { window: 'rolling-24h', capsFen: [1000, 2000, 3000] } } },
+    });
     expect(fee(ct, at(MON), at(MON) + 24 * H)).toBe(1000); // day 1 cap
     expect(fee(ct, at(MON), at(MON) + 48 * H)).toBe(3000); // + day 2 cap 2000
     expect(fee(ct, at(MON), at(MON) + 72 * H)).toBe(6000); // + 3000
@@ -116,7 +118,10 @@ describe('user classes and failures', () => {
       reason: 'unknown-user-class',
     });
     expect(quote(stay(at(MON), at(MON) - S), ct)).toMatchObject({ ok: false, reason: 'exit-before-entry' });
-    expect(quote(stay(at('2023-12-31T23:00:00'), at(MON)), ct)).toMatchObject({ ok: false, reason: 'no-tariff-in-force' });
+    expect(quote(stay(at('2023-12-31T23:00:00'), at(MON)), ct)).toMatchObject({
+      ok: false,
+      reason: 'no-tariff-in-force',
+    });
     expect(quote(stay(null, at(MON)), ct)).toMatchObject({ ok: false, reason: 'no-entry-record' });
   });
 });
@@ -150,7 +155,9 @@ describe('a stay across a tariff version change', () => {
   it('uses one version when the stay does not cross the change, the later one from the change instant', () => {
     expect(fee(versions, at('2025-06-30T10:00:00'), at('2025-06-30T13:00:00'))).toBe(400); // v1: 2 × 200
     expect(fee(versions, at('2025-07-01T00:00:00'), at('2025-07-01T03:00:00'))).toBe(600); // v2: 2 × 300
-    expect(ok(quote(stay(at('2025-07-01T00:00:00'), at('2025-07-01T03:00:00')), versions)).tariffIds).toEqual(['site@2']);
+    expect(ok(quote(stay(at('2025-07-01T00:00:00'), at('2025-07-01T03:00:00')), versions)).tariffIds).toEqual([
+      'site@2',
+    ]);
   });
 });
 

@@ -23,9 +23,13 @@ describe('validateTariff refuses bad tariffs naming the rule and the field path'
 
   it('gapped bands, in the middle and at the end', () => {
     const doc = withRule({ type: 'bands', label: 'v', bands: [band('08:00', '12:00'), band('13:00', '08:00')] });
-    expect(errorsOf(doc)).toEqual(['rules.visitor.bands[1].from: gap after band 0 (08:00–12:00): 12:00–13:00 is not covered']);
+    expect(errorsOf(doc)).toEqual([
+      'rules.visitor.bands[1].from: gap after band 0 (08:00–12:00): 12:00–13:00 is not covered',
+    ]);
     const short = withRule({ type: 'bands', label: 'v', bands: [band('08:00', '20:00'), band('20:00', '07:00')] });
-    expect(errorsOf(short)).toEqual(['rules.visitor.bands[1].to: gap: bands end at 07:00 but must cover 24 h back to 08:00']);
+    expect(errorsOf(short)).toEqual([
+      'rules.visitor.bands[1].to: gap: bands end at 07:00 but must cover 24 h back to 08:00',
+    ]);
   });
 
   it('a day-type table with another day start', () => {
@@ -39,11 +43,17 @@ describe('validateTariff refuses bad tariffs naming the rule and the field path'
   });
 
   it('negative prices', () => {
-    expect(errorsOf(withRule({ ...hourly, priceFen: -100 }))).toEqual(['rules.visitor.priceFen: must not be negative (got -100)']);
+    expect(errorsOf(withRule({ ...hourly, priceFen: -100 }))).toEqual([
+      'rules.visitor.priceFen: must not be negative (got -100)',
+    ]);
   });
 
   it('a cap below the minimum charge', () => {
-    const doc = withRule({ ...hourly, minimumFen: 800, caps: { perStayFen: 500, daily: { window: 'rolling-24h', capsFen: [600] } } });
+    const doc = withRule({
+      ...hourly,
+      minimumFen: 800,
+      caps: { perStayFen: 500, daily: { window: 'rolling-24h', capsFen: [600] } },
+    });
     expect(errorsOf(doc)).toEqual([
       'rules.visitor.caps.perStayFen: cap 500 fen is below the minimum charge 800 fen (rules.visitor.minimumFen)',
       'rules.visitor.caps.daily.capsFen[0]: cap 600 fen is below the minimum charge 800 fen (rules.visitor.minimumFen)',
@@ -76,7 +86,9 @@ describe('validateTariff refuses bad tariffs naming the rule and the field path'
   });
 
   it('an unknown time zone, a bad effective date and a bad 调休 day', () => {
-    expect(errorsOf({ ...withRule(hourly), timeZone: 'Mars/Olympus' })).toEqual(["timeZone: unknown time zone 'Mars/Olympus'"]);
+    expect(errorsOf({ ...withRule(hourly), timeZone: 'Mars/Olympus' })).toEqual([
+      "timeZone: unknown time zone 'Mars/Olympus'",
+    ]);
     expect(errorsOf({ ...withRule(hourly), effectiveFrom: '2025-01-01' })).toEqual([
       'effectiveFrom: must be an ISO date-time with offset',
     ]);
@@ -110,7 +122,9 @@ describe('validateTariff refuses bad tariffs naming the rule and the field path'
     const r = parseTariffText(text);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toBe('[1].rules.visitor.priceFen: must not be negative (got -1)');
-    const good = parseTariffText(`${JSON.stringify(withRule(hourly))}\n---\n${JSON.stringify({ ...withRule(hourly), version: 2 })}`);
+    const good = parseTariffText(
+      `${JSON.stringify(withRule(hourly))}\n---\n${JSON.stringify({ ...withRule(hourly), version: 2 })}`,
+    );
     expect(good.ok && good.tariffs.map((t) => t.version)).toEqual([1, 2]);
   });
 });
@@ -119,8 +133,18 @@ describe('renderPublicText (公示)', () => {
   const doc = validateTariff({
     ...base,
     rules: {
-      visitor: { ...hourly, freePeriod: { minutes: 60, mode: 'deduct' }, caps: { daily: { window: 'rolling-24h', capsFen: [1000] } } },
-      monthly: { type: 'exempt', label: '月卡车辆', labelEn: 'Monthly passes', reason: '有效期内免费', reasonEn: 'free' },
+      visitor: {
+        ...hourly,
+        freePeriod: { minutes: 60, mode: 'deduct' },
+        caps: { daily: { window: 'rolling-24h', capsFen: [1000] } },
+      },
+      monthly: {
+        type: 'exempt',
+        label: '月卡车辆',
+        labelEn: 'Monthly passes',
+        reason: '有效期内免费',
+        reasonEn: 'free',
+      },
     },
     noEntryRecord: { feeFen: 1000 },
   });
