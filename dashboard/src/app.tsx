@@ -79,7 +79,7 @@ export function PublicHeader() {
   return (
     <header class="topbar">
       <a class="brand" href="#/">
-        🅿 {t('app.title')}
+        <span class="logo">P</span> {t('app.title')}
       </a>
       <nav class="topnav">
         <a href="#/login">{t('app.login')}</a>
@@ -116,7 +116,7 @@ function StaffShell(props: { auth: AuthState; route: Route }) {
     <div class="shell">
       <header class="topbar">
         <a class="brand" href="#/live">
-          🅿 {t('app.title')}
+          <span class="logo">P</span> {t('app.title')}
         </a>
         {list.length > 0 && (
           <label class="site-picker">

@@ -3,6 +3,9 @@
  * gateway's zod schemas (type-only imports, so zod stays out of the bundle). The HTTP reply shapes mirror the contract
  * until the gateway exports their schemas; the views read them defensively, so a missing field shows as "—".
  */
+import type { ReasonCode } from '../../../gateway/src/domain/gate/reason-catalogue.ts';
+import type { ExceptionKind, Payment as LedgerPayment, Session } from '../../../gateway/src/domain/session/session.ts';
+import type { QuoteItem } from '../../../gateway/src/domain/tariff/tariff.schema.ts';
 import type {
   DifficultyLevel,
   DisplayPayload,
@@ -10,7 +13,7 @@ import type {
   OccupancyStatus,
 } from '../../../gateway/src/protocol/payloads.ts';
 
-export type { DifficultyLevel, OccupancyPayload, OccupancyStatus };
+export type { DifficultyLevel, ExceptionKind, OccupancyPayload, OccupancyStatus, ReasonCode };
 
 export type Role = 'admin' | 'staff' | 'bureau';
 
@@ -37,26 +40,9 @@ export type PublicTariff = {
 };
 export type PublicTariffReply = { site: string; tariffs: PublicTariff[] };
 
-/** One line of a fee breakdown as the tariff engine gives it; labels and spans are optional for older replies. */
-export type FeeItem = {
-  kind?: string;
-  rule?: string;
-  label?: string;
-  labelZh?: string;
-  labelEn?: string;
-  description?: string;
-  text?: string;
-  from?: number;
-  to?: number;
-  fromText?: string;
-  toText?: string;
-  span?: string;
-  units?: number;
-  unitFen?: number;
-  unitPriceFen?: number;
-  amountFen: number;
-  tariffId?: string;
-};
+/** One line of a fee breakdown from the tariff engine; the public look-up sends the first six fields only. */
+export type FeeItem = Pick<QuoteItem, 'kind' | 'text' | 'textEn' | 'fromLocal' | 'toLocal' | 'amountFen'> &
+  Partial<Omit<QuoteItem, 'kind' | 'text' | 'textEn' | 'fromLocal' | 'toLocal' | 'amountFen'>>;
 
 export type FeeQuote = {
   totalFen: number;
@@ -76,9 +62,10 @@ export type PublicFeeReply = {
   items: FeeItem[];
 };
 
-export type SiteLane = { lane: 'entry' | 'exit'; camera?: string; barrier?: string; display?: string };
+/** `/api/sites` gives lanes as names; the site config gives them as objects. */
+export type SiteLane = 'entry' | 'exit' | { lane: 'entry' | 'exit' };
 export type SiteGate = { id: string; name: string; lanes: SiteLane[] };
-export type SiteZone = { id: string; name: string; capacity: number };
+export type SiteZone = { id: string; name: string; capacity: number; spaces?: number };
 export type SiteInfo = {
   id: string;
   name: string;
@@ -99,7 +86,15 @@ export type Space = {
   battery?: number;
 };
 
-export type LaneDecision = { at: number; plate: string; action: string; reason: string; fuzzy?: boolean };
+export type LaneDecision = {
+  at: number;
+  plate: string | null;
+  readPlate?: string | null;
+  action: string;
+  reason: string;
+  fuzzy?: unknown;
+  sessionId?: string | null;
+};
 export type LaneDisplay = {
   lines: string[];
   colour: DisplayPayload['colour'] | string;
@@ -125,15 +120,8 @@ export type Device = {
   firmware?: string;
 };
 
-export type ExceptionKind =
-  | 'fuzzyMatch'
-  | 'noEntryRecord'
-  | 'barrierFault'
-  | 'visitorOverstay'
-  | 'ambiguousRead'
-  | 'noPlate';
 export type ParkingException = {
-  id: string;
+  id: number | string;
   at: number;
   kind: ExceptionKind | string;
   gate?: string | null;
@@ -145,19 +133,7 @@ export type ParkingException = {
   status?: string;
 };
 
-export type SessionRow = {
-  id: string;
-  plate: string;
-  entryAt: number | null;
-  exitAt: number | null;
-  status: string;
-  credentialKind?: string;
-  userClass?: string;
-  vehicleClass?: string;
-  fuzzy?: boolean;
-  feeFen?: number | null;
-  paidFen?: number | null;
-};
+export type SessionRow = Pick<Session, 'id' | 'plate' | 'entryAt' | 'exitAt' | 'status'> & Partial<Session>;
 export type Page<T> = { total: number; items: T[] };
 
 export type Decision = {
@@ -173,7 +149,7 @@ export type Decision = {
   fuzzy?: boolean;
   latencyMs?: number;
 };
-export type Payment = { id?: string; at: number; amountFen: number; method?: string; terminalId?: string };
+export type Payment = Pick<LedgerPayment, 'at' | 'amountFen'> & Partial<LedgerPayment> & { terminalId?: string };
 export type SessionDetail = {
   session: SessionRow;
   decisions: Decision[];

@@ -24,7 +24,11 @@ export function LedPanel(props: { display: LaneDisplay | null; expired?: boolean
           </div>
         ))
       )}
-      {display?.voice && <div class="led-voice">🔊 {display.voice}</div>}
+      {display?.voice && (
+        <div class="led-voice">
+          {t('live.voice')}: {display.voice}
+        </div>
+      )}
     </div>
   );
 }

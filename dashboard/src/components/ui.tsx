@@ -77,24 +77,19 @@ export function LevelBadge(props: { level: string | null | undefined }) {
 }
 
 function itemLabel(item: FeeItem): string {
-  const zh = getLang() === 'zh-CN';
-  return (
-    (zh ? item.labelZh : item.labelEn) ?? item.label ?? item.description ?? item.text ?? item.rule ?? item.kind ?? ''
-  );
+  return getLang() === 'en' ? item.textEn || item.text : item.text;
 }
 
 function itemSpan(item: FeeItem): string {
-  if (item.span) return item.span;
-  if (item.fromText || item.toText) return `${item.fromText ?? ''} – ${item.toText ?? ''}`;
+  if (item.fromLocal || item.toLocal) return `${item.fromLocal} – ${item.toLocal}`;
   if (item.from !== undefined && item.to !== undefined)
     return `${dateTime(item.from, getLang())} – ${dateTime(item.to, getLang())}`;
   return '';
 }
 
 function itemUnits(item: FeeItem): string {
-  const unit = item.unitFen ?? item.unitPriceFen;
-  if (item.units === undefined || unit === undefined) return '';
-  return `${item.units} × ${yuan(unit)}`;
+  if (item.units === undefined || item.unitFen === undefined || item.units === 0) return '';
+  return `${item.units} × ${yuan(item.unitFen)}`;
 }
 
 /** The fee breakdown line by line, so a person can check it; the sum row is the engine's total. */
@@ -112,7 +107,7 @@ export function FeeBreakdown(props: { items: FeeItem[]; totalFen: number; paidFe
       <tbody>
         {props.items.map((item, i) => (
           <tr key={i} class={item.amountFen < 0 ? 'negative' : ''}>
-            <td>{itemLabel(item)}</td>
+            <td title={item.rule}>{itemLabel(item)}</td>
             <td class="muted">{itemSpan(item)}</td>
             <td class="muted">{itemUnits(item)}</td>
             <td class="num">{yuan(item.amountFen)}</td>

@@ -9,6 +9,9 @@ import { getLang, t, tv } from '../i18n/i18n.ts';
 
 type Action = 'confirm' | 'correct' | 'dismiss';
 
+/** Exceptions about a plate, where staff may type the right one. */
+const PLATE_KINDS = new Set(['fuzzyMatch', 'ambiguousRead', 'noPlate', 'noEntryRecord', 'passback']);
+
 /** Open exceptions: fuzzy matches to confirm, exits with no entry record, barrier faults; staff resolve them here. */
 export function ExceptionsQueue(props: { site: SiteInfo; canAct: boolean }) {
   const path = `/api/sites/${seg(props.site.id)}/exceptions`;
@@ -49,7 +52,7 @@ function ExceptionRow(props: { item: ParkingException; path: string; canAct: boo
         note: note.trim() || t(`exc.${action}`),
       };
       if (action === 'correct') body.plate = normalisePlate(plate);
-      await api(`${props.path}/${seg(item.id)}/resolve`, { method: 'POST', json: body });
+      await api(`${props.path}/${seg(String(item.id))}/resolve`, { method: 'POST', json: body });
       props.onDone();
     } catch (e) {
       setError(e);
@@ -59,6 +62,7 @@ function ExceptionRow(props: { item: ParkingException; path: string; canAct: boo
   }
 
   const canConfirm = item.kind === 'fuzzyMatch' || item.kind === 'ambiguousRead';
+  const canCorrect = PLATE_KINDS.has(item.kind);
   return (
     <li class={`exception kind-${item.kind}`} data-testid="exception" data-kind={item.kind} data-id={item.id}>
       <div class="exception-head">
@@ -98,7 +102,7 @@ function ExceptionRow(props: { item: ParkingException; path: string; canAct: boo
               {t('exc.confirm')}
             </button>
           )}
-          {correcting ? (
+          {!canCorrect ? null : correcting ? (
             <>
               <input
                 class="plate-input"

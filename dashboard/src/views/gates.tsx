@@ -1,13 +1,17 @@
 import { useState } from 'preact/hooks';
 import { api, seg } from '../api/client.ts';
 import { useLiveEvents } from '../api/events.ts';
-import type { AuditEntry, Page, SiteInfo } from '../api/types.ts';
+import type { AuditEntry, Page, SiteInfo, SiteLane } from '../api/types.ts';
 import { Async, Card, Empty, ErrorBox, plainText } from '../components/ui.tsx';
 import { dateTime, normalisePlate } from '../format.ts';
 import { useResource, useThrottle } from '../hooks.ts';
 import { getLang, t, tv } from '../i18n/i18n.ts';
 
 const AUDIT_PAGE = 50;
+
+function laneName(lane: SiteLane): string {
+  return typeof lane === 'string' ? lane : lane.lane;
+}
 
 export function GatesView(props: { site: SiteInfo; canAct: boolean }) {
   return (
@@ -22,8 +26,8 @@ export function GatesView(props: { site: SiteInfo; canAct: boolean }) {
 function ManualOpen(props: { site: SiteInfo }) {
   const gates = props.site.gates;
   const [gate, setGate] = useState(gates[0]?.id ?? '');
-  const lanes = gates.find((g) => g.id === gate)?.lanes ?? [];
-  const [lane, setLane] = useState<string>(lanes[0]?.lane ?? 'entry');
+  const lanes = (gates.find((g) => g.id === gate)?.lanes ?? []).map(laneName);
+  const [lane, setLane] = useState<string>(lanes[0] ?? 'entry');
   const [reason, setReason] = useState('');
   const [plate, setPlate] = useState('');
   const [sent, setSent] = useState<string | null>(null);
@@ -64,7 +68,8 @@ function ManualOpen(props: { site: SiteInfo }) {
             onChange={(e) => {
               const id = e.currentTarget.value;
               setGate(id);
-              setLane(gates.find((g) => g.id === id)?.lanes[0]?.lane ?? 'entry');
+              const first = gates.find((g) => g.id === id)?.lanes[0];
+              setLane(first ? laneName(first) : 'entry');
             }}
           >
             {gates.map((g) => (
@@ -78,8 +83,8 @@ function ManualOpen(props: { site: SiteInfo }) {
           {t('gates.lane')}
           <select name="lane" value={lane} onChange={(e) => setLane(e.currentTarget.value)}>
             {lanes.map((l) => (
-              <option key={l.lane} value={l.lane}>
-                {tv('lane', l.lane)}
+              <option key={l} value={l}>
+                {tv('lane', l)}
               </option>
             ))}
           </select>

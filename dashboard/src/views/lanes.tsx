@@ -29,11 +29,14 @@ export function Lanes(props: { lanes: LaneView[]; site: SiteInfo }) {
                 <tr key={`${d.at}-${i}`} class={`decision-${d.action}`}>
                   <td class="muted small">{timeOnly(d.at, getLang())}</td>
                   <td class="plate">
+                    {d.readPlate && d.readPlate !== d.plate && <span class="muted small">{d.readPlate} → </span>}
                     {d.plate || '—'}
                     {d.fuzzy && <span class="badge fuzzy">{t('sessions.fuzzy')}</span>}
                   </td>
-                  <td>{tv('action', d.action)}</td>
-                  <td class="muted small code">{d.reason}</td>
+                  <td class="small" title={tv('reason', d.reason)}>
+                    {tv('action', d.action)}
+                    <div class="code muted">{d.reason}</div>
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -172,7 +172,7 @@ function SessionDetailView(props: { site: SiteInfo; id: string }) {
                 <dd>{dateTime(session.exitAt, lang, zone)}</dd>
                 <dt>{t('sessions.status')}</dt>
                 <dd>
-                  {session.status}
+                  {session.status === 'open' ? t('sessions.statusOpen') : t('sessions.statusClosed')}
                   {session.entryAt !== null && ` · ${duration((session.exitAt ?? Date.now()) - session.entryAt, lang)}`}
                 </dd>
                 <dt>{t('sessions.credential')}</dt>
@@ -206,7 +206,10 @@ function SessionDetailView(props: { site: SiteInfo; id: string }) {
                         </td>
                         <td class="plate">{d.plate}</td>
                         <td>{tv('action', d.action)}</td>
-                        <td class="code">{d.reasonCode ?? d.reason}</td>
+                        <td>
+                          {tv('reason', d.reasonCode ?? d.reason)}{' '}
+                          <span class="code muted">{d.reasonCode ?? d.reason}</span>
+                        </td>
                         <td class="muted">{d.displayText ?? ''}</td>
                       </tr>
                     ))}
