@@ -59,7 +59,7 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
       sessions: entries,
     };
   });
-  const sitePiece = sumPiecewise(pieces, from, to);
+  const sitePiece = sumPiecewise(pieces);
   const siteFigures = occupancyFigures(sitePiece, offsets, params, true);
   const capInt = capacityIntegral(sitePiece);
   const sessions = sessionFigures(input.sessions, from, to, capInt);

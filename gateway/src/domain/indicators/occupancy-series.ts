@@ -7,9 +7,9 @@ import type { CapacityVersion, ZoneOccupancy } from './indicator-input.ts';
 export interface Piecewise {
   from: number;
   to: number;
-  t: number[];
-  a: number[];
-  c: number[];
+  t: Float64Array;
+  a: Float64Array;
+  c: Float64Array;
 }
 
 interface Steps {
@@ -82,52 +82,65 @@ export function zonePiecewise(
   const sortedVersions = [...versions].sort((x, y) => x.from - y.from);
   const a = presenceSteps(occupancy, from, to);
   const c = capacitySteps(baseCapacity, sortedVersions, from, to);
-  const out: Piecewise = { from, to, t: [], a: [], c: [] };
+  const size = a.t.length + c.t.length;
+  const out = { t: new Float64Array(size), a: new Float64Array(size), c: new Float64Array(size) };
   let i = 0;
   let j = 0;
+  let n = 0;
   while (i < a.t.length || j < c.t.length) {
     const ta = a.t[i] ?? Number.POSITIVE_INFINITY;
     const tc = c.t[j] ?? Number.POSITIVE_INFINITY;
     const t = Math.min(ta, tc);
     if (ta === t) i++;
     if (tc === t) j++;
-    out.t.push(t);
-    out.a.push(a.v[i - 1]!);
-    out.c.push(c.v[j - 1]!);
+    out.t[n] = t;
+    out.a[n] = a.v[i - 1]!;
+    out.c[n] = c.v[j - 1]!;
+    n++;
   }
-  return out;
+  return { from, to, t: out.t.subarray(0, n), a: out.a.subarray(0, n), c: out.c.subarray(0, n) };
 }
 
-/** The site as the sum of its zones; A is unknown while any zone with capacity has unknown A. */
-export function sumPiecewise(zones: Piecewise[], from: number, to: number): Piecewise {
-  if (zones.length === 1) return zones[0]!;
-  const out: Piecewise = { from, to, t: [], a: [], c: [] };
-  const idx = zones.map(() => 0);
-  for (;;) {
-    let t = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < zones.length; k++) {
-      const next = zones[k]!.t[idx[k]!];
-      if (next !== undefined && next < t) t = next;
-    }
-    if (t === Number.POSITIVE_INFINITY) break;
-    let sumA = 0;
-    let sumC = 0;
-    for (let k = 0; k < zones.length; k++) {
-      const zone = zones[k]!;
-      if (zone.t[idx[k]!] === t) idx[k]!++;
-      const p = idx[k]! - 1;
-      const c = zone.c[p]!;
-      const a = zone.a[p]!;
-      sumC += c;
-      if (Number.isNaN(a)) {
-        if (c > 0) sumA = Number.NaN;
-      } else sumA += a;
-    }
-    out.t.push(t);
-    out.a.push(sumA);
-    out.c.push(sumC);
+/** A zone without capacity and without data adds nothing; any other unknown makes the sum unknown. */
+function addend(a: number, c: number): number {
+  return Number.isNaN(a) && c === 0 ? 0 : a;
+}
+
+function mergeTwo(x: Piecewise, y: Piecewise): Piecewise {
+  const nx = x.t.length;
+  const ny = y.t.length;
+  const t = new Float64Array(nx + ny);
+  const a = new Float64Array(nx + ny);
+  const c = new Float64Array(nx + ny);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < nx || j < ny) {
+    const tx = i < nx ? x.t[i]! : Number.POSITIVE_INFINITY;
+    const ty = j < ny ? y.t[j]! : Number.POSITIVE_INFINITY;
+    const at = Math.min(tx, ty);
+    if (tx === at) i++;
+    if (ty === at) j++;
+    t[n] = at;
+    a[n] = addend(x.a[i - 1]!, x.c[i - 1]!) + addend(y.a[j - 1]!, y.c[j - 1]!);
+    c[n] = x.c[i - 1]! + y.c[j - 1]!;
+    n++;
   }
-  return out;
+  return { from: x.from, to: x.to, t: t.subarray(0, n), a: a.subarray(0, n), c: c.subarray(0, n) };
+}
+
+/** The site as the sum of its zones (pairwise merges); A is unknown while any zone with capacity has unknown A. */
+export function sumPiecewise(zones: Piecewise[]): Piecewise {
+  let level = zones;
+  while (level.length > 1) {
+    const next: Piecewise[] = [];
+    for (let k = 0; k < level.length; k += 2) {
+      const y = level[k + 1];
+      next.push(y ? mergeTwo(level[k]!, y) : level[k]!);
+    }
+    level = next;
+  }
+  return level[0]!;
 }
 
 /** ∫C dt over the period, in space-ms. */
