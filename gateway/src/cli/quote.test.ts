@@ -17,7 +17,14 @@ function cli(...args: string[]) {
 
 describe('npm run quote', () => {
   it('prints the total and the items as JSON', () => {
-    const r = cli('--tariff', 'tariffs/residential-guidance.yaml', '--entry', '2025-03-03T10:00', '--exit', '2025-03-03T12:01');
+    const r = cli(
+      '--tariff',
+      'tariffs/residential-guidance.yaml',
+      '--entry',
+      '2025-03-03T10:00',
+      '--exit',
+      '2025-03-03T12:01',
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     // 2h01m → 3 started hours, first free → 2 × 200
@@ -35,7 +42,16 @@ describe('npm run quote', () => {
     writeFileSync(v2, text);
     const r = cli(
       ...['--tariff', 'tariffs/residential-guidance.yaml', '--tariff', v2],
-      ...['--entry', '2025-06-30T22:00:00+08:00', '--exit', '2025-07-01T01:00', '--vehicle', 'large', '--energy', 'electric'],
+      ...[
+        '--entry',
+        '2025-06-30T22:00:00+08:00',
+        '--exit',
+        '2025-07-01T01:00',
+        '--vehicle',
+        'large',
+        '--energy',
+        'electric',
+      ],
       ...['--coupon', 'amount:100'],
     );
     expect(r.code).toBe(0);
@@ -49,7 +65,16 @@ describe('npm run quote', () => {
     const r = cli('--tariff', 'tariffs/day-night.yaml', '--entry', '2025-03-03T10:00', '--exit', 'tomorrow');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--exit: 'tomorrow' is not an ISO time");
-    const v = cli('--tariff', 'tariffs/day-night.yaml', '--entry', '2025-03-03T10:00', '--exit', '2025-03-03T11:00', '--vehicle', 'truck');
+    const v = cli(
+      '--tariff',
+      'tariffs/day-night.yaml',
+      '--entry',
+      '2025-03-03T10:00',
+      '--exit',
+      '2025-03-03T11:00',
+      '--vehicle',
+      'truck',
+    );
     expect(v.code).toBe(2);
     expect(v.stderr).toContain("--vehicle: 'truck' is not one of small, large, motorcycle");
   });
