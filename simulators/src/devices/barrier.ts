@@ -30,6 +30,7 @@ export class SimBarrier extends SimDevice {
   state: BarrierState = 'closed';
   private faulty = false;
   private holdOpen = false;
+  private manualPending = false;
   private cancelClose: (() => void) | null = null;
   private readonly moveMs: number;
   private readonly autoCloseMs: number;
@@ -93,11 +94,24 @@ export class SimBarrier extends SimDevice {
     this.cancelClose?.();
     const close = () => {
       this.cancelClose = null;
-      if (this.faulty || this.state !== 'opened') return;
-      this.state = 'closed';
-      void this.report('closed', 'auto', null);
+      if (this.state !== 'opened') return;
+      const manual = this.manualPending;
+      this.manualPending = false;
+      // A broken arm lifted by hand is put down by hand and is still broken.
+      this.state = this.faulty ? 'fault' : 'closed';
+      void this.report('closed', manual ? 'manual' : 'auto', null);
     };
     this.cancelClose = this.clock.after(simMs, close);
+  }
+
+  /** Staff lift the arm by hand (also when it is broken); it comes down after the vehicle. */
+  async manualOpen(): Promise<void> {
+    this.cancelClose?.();
+    this.cancelClose = null;
+    this.state = 'opened';
+    this.manualPending = true;
+    await this.report('opened', 'manual', null);
+    this.scheduleClose(this.autoCloseMs);
   }
 
   /** A vehicle cleared the arm: it comes down shortly (unless held open). */

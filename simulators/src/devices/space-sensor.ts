@@ -34,6 +34,8 @@ export class SimSpaceSensor extends SimDevice {
   }
 
   private scheduleHeartbeat(): void {
+    this.cancelHeartbeat?.();
+    this.cancelHeartbeat = null;
     if (this.heartbeatMs <= 0) return;
     const jitter = this.heartbeatMs * (0.9 + this.random.next() * 0.2);
     this.cancelHeartbeat = this.clock.after(jitter, () => {

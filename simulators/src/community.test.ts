@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimCommunity, type TripEvent } from './community.ts';
+import { YANGGUANG } from './profiles.ts';
+import { SimClock } from './sim-clock.ts';
+import { FakeGateway } from './testing/fake-gateway.ts';
+import { type BrokerHarness, brokerForDemoConfig, type Observer } from './testing/observer.ts';
+
+let h: BrokerHarness;
+let watcher: Observer;
+
+beforeAll(async () => {
+  h = await brokerForDemoConfig();
+  watcher = await h.observe('gateway', 'parking/yangguang/#');
+});
+
+afterAll(async () => {
+  await h.stop();
+});
+
+describe('a simulated community against a stand-in gateway', () => {
+  it('vehicles enter, park on sensed spaces, pay the fee shown at the exit and leave; refused plates turn away', async () => {
+    // Monday 2026-01-05 06:50 in Asia/Shanghai; 1 simulated hour per 6 real seconds.
+    const clock = new SimClock({ start: Date.UTC(2026, 0, 4, 22, 50), speed: 600 });
+    const responder = await h.observe('gateway', 'parking/yangguang/gate/+/barrier/state');
+    const site = h.config.sites.find((s) => s.id === 'yangguang')!;
+    const profile = { ...YANGGUANG, households: 24, blacklistAttemptsPerDay: 0 };
+    const community = new SimCommunity({
+      site,
+      profile,
+      clock,
+      brokerUrl: h.brokerUrl,
+      logins: h.logins,
+      seed: 7,
+      warmUpMinutes: 5,
+    });
+    const refused = new Set(community.population.blacklist.map((v) => v.plate));
+    const fake = new FakeGateway({ client: responder.client, site: 'yangguang', clock, feeFen: 700, refused });
+    await fake.start();
+    const trips: TripEvent[] = [];
+    community.on('trip', (t: TripEvent) => trips.push(t));
+    const done = new Promise<void>((resolve) => {
+      community.on('trip', () => {
+        if (trips.some((t) => t.kind === 'exited') && trips.some((t) => t.kind === 'paid')) resolve();
+      });
+    });
+    try {
+      await community.start();
+      await done;
+      const blacklisted = community.population.blacklist[0]!;
+      const turnedAway = new Promise<TripEvent>((resolve) => {
+        community.on('trip', (t: TripEvent) => {
+          if (t.plate === blacklisted.plate) resolve(t);
+        });
+      });
+      community.move({ at: clock.now(), action: 'enter', vehicle: blacklisted });
+      expect((await turnedAway).kind).toBe('denied');
+    } finally {
+      await community.stop();
+      clock.stop();
+    }
+    const paid = trips.find((t) => t.kind === 'paid')!;
+    expect(paid.detail).toBe('7.00元');
+    expect(fake.paid).toContainEqual({ plate: paid.plate, amountFen: 700 });
+    // Every resident that entered was read at an entry lane and passed the loop.
+    const entered = trips.filter((t) => t.kind === 'entered').map((t) => t.plate);
+    expect(entered.length).toBeGreaterThan(0);
+    for (const plate of entered) expect(fake.entries).toContain(plate);
+    const passes = watcher.on('/loop').filter((m) => m.payload.state === 'passed').length;
+    expect(passes).toBeGreaterThanOrEqual(community.stats.entries + community.stats.exits);
+    // Space sensors reported occupied spaces, and every device announced itself online.
+    expect(watcher.on('/state').some((m) => m.topic.includes('/space/') && m.payload.occupied === true)).toBe(true);
+    const online = new Set(
+      watcher.messages.filter((m) => m.topic.includes('/device/') && m.payload.online).map((m) => m.payload.deviceId),
+    );
+    expect(online.size).toBe(community.devices.all.length);
+  });
+});
