@@ -81,9 +81,16 @@ export async function generateDemoCredentials(
       wanted.push({ username: device, identity: { role: 'spaceSensor', site, space, device } });
     }
   }
-  const names = new Set(wanted.map((w) => w.username));
-  if (names.size !== wanted.length)
-    throw new BrokerError('ERR_BROKER_DEMO_PLAN', 'the plan repeats a site, gate or space');
+  return credentialsFor(wanted, cost);
+}
+
+/** Users for the given identities, each with a fresh random password; the broker file holds only hashes. */
+export async function credentialsFor(
+  wanted: { username: string; identity: Identity }[],
+  cost: ScryptCost = DEMO_SCRYPT_COST,
+): Promise<DemoCredentials> {
+  const names = new Set(wanted.map((w) => checkedId(w.username)));
+  if (names.size !== wanted.length) throw new BrokerError('ERR_BROKER_DEMO_PLAN', 'the plan repeats a username');
   const clients = wanted.map((w) => ({ ...w, password: randomBytes(18).toString('base64url') }));
   const users = await Promise.all(
     clients.map(async function entryOf(c): Promise<CredentialEntry> {

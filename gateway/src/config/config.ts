@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Site } from '../domain/site.ts';
+import { GuidanceCeiling } from '../domain/tariff/tariff.schema.ts';
 
 export const Config = z
   .object({
@@ -13,12 +14,7 @@ export const Config = z
       .default('parking'),
     sites: z.array(Site).min(1),
     /** Government guidance price (政府指导价): tariffs above it are refused at start-up. */
-    guidancePrice: z
-      .object({
-        maxFenPerHour: z.number().int().positive(),
-        maxFenPer24h: z.number().int().positive(),
-      })
-      .optional(),
+    guidancePrice: GuidanceCeiling.optional(),
     evaluation: z
       .object({
         saturationThreshold: z.number().gt(0).lte(1).default(0.85),

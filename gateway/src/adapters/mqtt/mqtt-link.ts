@@ -119,10 +119,17 @@ export class MqttLink implements Publisher {
     await this.opts.onMessage(parsed, receivedAt);
   }
 
+  /**
+   * Queues a QoS 1 publish and returns without waiting for the PUBACK: handlers run inside `handleMessage`, and
+   * mqtt.js reads no further packets (PUBACKs included) until a handler is done, so awaiting the ack would deadlock.
+   * mqtt.js keeps the order of publishes and resends unacknowledged ones after a reconnect.
+   */
   async publish(topic: string, payload: unknown, options: { retain?: boolean } = {}): Promise<void> {
     const client = this.client;
     if (!client) throw Object.assign(new Error('MQTT link not started'), { code: 'MQTT_NOT_STARTED' });
-    await client.publishAsync(topic, JSON.stringify(payload), { qos: 1, retain: options.retain ?? false });
+    client.publish(topic, JSON.stringify(payload), { qos: 1, retain: options.retain ?? false }, (err) => {
+      if (err) this.opts.log.warn({ topic, err: err.message }, 'publish failed');
+    });
   }
 
   async stop(): Promise<void> {

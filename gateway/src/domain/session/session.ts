@@ -1,10 +1,6 @@
 import { z } from 'zod';
+import { Energy, VehicleClass } from '../registry/registry.schema.ts';
 import { CredentialKind } from '../site.ts';
-
-export const VehicleClass = z.enum(['small', 'large', 'motorcycle']);
-export type VehicleClass = z.infer<typeof VehicleClass>;
-export const Energy = z.enum(['fuel', 'electric']);
-export type Energy = z.infer<typeof Energy>;
 
 /** One vehicle's stay, entry to exit. `entryAt` null means the exit had no entry record. */
 export const Session = z.object({

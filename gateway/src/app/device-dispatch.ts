@@ -1,0 +1,187 @@
+import type { Ledger } from '../adapters/sqlite/ledger.ts';
+import type { OccupancyEngine } from '../domain/occupancy/index.ts';
+import type { ParsedMessage } from '../protocol/index.ts';
+import type { EventBus } from './event-bus.ts';
+import type { GateService } from './gate-service.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface DeviceHealth {
+  id: string;
+  site: string;
+  kind: string;
+  online: boolean;
+  lastSeenAt: number;
+  battery: number | null;
+  firmware: string | null;
+}
+
+export interface BarrierView {
+  state: 'opened' | 'closed' | 'fault';
+  cause: string;
+  at: number;
+}
+
+/** Routes every parsed device message to the service that owns it. */
+export class DeviceDispatch {
+  readonly devices = new Map<string, DeviceHealth>();
+  readonly barriers = new Map<string, BarrierView>();
+  private readonly openCounts = new Map<string, number>();
+
+  constructor(
+    private readonly deps: {
+      gate: GateService;
+      ledger: Ledger;
+      occupancy: OccupancyEngine;
+      metrics: Metrics;
+      bus: EventBus;
+      log: Logger;
+      onOccupancyChange(site: string): void;
+      onSpaceChange(site: string, space: string, occupied: boolean, at: number): void;
+    },
+  ) {}
+
+  private seen(site: string, id: string, kind: string, at: number, patch: Partial<DeviceHealth> = {}): void {
+    const key = `${site}/${id}`;
+    const prev = this.devices.get(key);
+    this.devices.set(key, {
+      id,
+      site,
+      kind: patch.kind ?? prev?.kind ?? kind,
+      online: patch.online ?? true,
+      lastSeenAt: at,
+      battery: patch.battery ?? prev?.battery ?? null,
+      firmware: patch.firmware ?? prev?.firmware ?? null,
+    });
+  }
+
+  async dispatch(message: ParsedMessage, receivedAt: number): Promise<void> {
+    const { gate, ledger, occupancy, metrics } = this.deps;
+    metrics.inc('gateway_messages_total', { kind: message.kind });
+    switch (message.kind) {
+      case 'plate': {
+        this.seen(message.params.site, message.payload.deviceId, 'camera', receivedAt);
+        await gate.onPlate(message.params.site, message.params.gate, message.payload, receivedAt);
+        return;
+      }
+      case 'payment': {
+        const p = message.payload;
+        this.seen(message.params.site, p.deviceId, 'payTerminal', receivedAt);
+        const result = await gate.onPayment(
+          message.params.site,
+          {
+            sessionId: p.sessionId,
+            plate: p.plate,
+            amountFen: p.amountFen,
+            method: p.method,
+            paymentId: p.transactionId ?? `${p.terminalId}/${p.eventId}`,
+            source: 'terminal',
+          },
+          gate.eventTime(p.ts, receivedAt, message.params.site),
+          { deviceId: p.deviceId, eventId: p.eventId },
+        );
+        if (!result.ok) this.deps.log.warn({ site: message.params.site, reason: result.reason }, 'payment not applied');
+        return;
+      }
+      case 'spaceState': {
+        const p = message.payload;
+        const site = message.params.site;
+        this.seen(site, p.deviceId, 'spaceSensor', receivedAt, p.battery === undefined ? {} : { battery: p.battery });
+        if (!ledger.claimEvent(p.deviceId, p.eventId, 'space', receivedAt)) {
+          metrics.inc('gateway_duplicate_events_total', { kind: 'space' });
+          return;
+        }
+        const at = gate.eventTime(p.ts, receivedAt, site);
+        const result = occupancy.applyReading({ site, space: message.params.space, occupied: p.occupied, ts: at });
+        if (!result.ok) {
+          metrics.inc('gateway_rejected_total', { reason: `space-${result.reason}` });
+          return;
+        }
+        this.deps.onSpaceChange(site, message.params.space, p.occupied, at);
+        if (result.change) this.deps.onOccupancyChange(site);
+        return;
+      }
+      case 'deviceStatus': {
+        const p = message.payload;
+        const site = message.params.site;
+        this.seen(site, message.params.device, p.kind, receivedAt, {
+          online: p.online,
+          firmware: p.firmware,
+          kind: p.kind,
+          ...(p.battery === undefined ? {} : { battery: p.battery }),
+        });
+        // A will's ts is its connect time, so "offline since" is when we heard it (protocol docs).
+        const result = occupancy.applyStatus({
+          site,
+          device: message.params.device,
+          online: p.online,
+          ts: p.online ? gate.eventTime(p.ts, receivedAt, site) : receivedAt,
+        });
+        if (result.ok && result.change) this.deps.onOccupancyChange(site);
+        return;
+      }
+      case 'barrierState': {
+        const p = message.payload;
+        const site = message.params.site;
+        this.seen(site, p.deviceId, 'barrier', receivedAt);
+        const at = gate.eventTime(p.ts, receivedAt, site);
+        this.barriers.set(`${site}/${message.params.gate}/${p.lane}`, { state: p.state, cause: p.cause, at });
+        this.deps.bus.emit({
+          type: 'barrier',
+          site,
+          at,
+          data: { gate: message.params.gate, lane: p.lane, state: p.state, cause: p.cause },
+        });
+        if (p.state === 'fault' && ledger.claimEvent(p.deviceId, p.eventId, 'barrier', receivedAt)) {
+          const id = ledger.raiseException({
+            site,
+            at,
+            kind: 'barrierFault',
+            gate: message.params.gate,
+            lane: p.lane,
+            plate: null,
+            readPlate: null,
+            sessionId: null,
+            detail: { cause: p.cause, device: p.deviceId },
+          });
+          this.deps.bus.emit({
+            type: 'exception',
+            site,
+            at,
+            data: { id, kind: 'barrierFault', gate: message.params.gate, lane: p.lane },
+          });
+          metrics.inc('gateway_barrier_faults_total', { site });
+        }
+        if (p.state === 'opened') this.openCounts.set(`${site}/${message.params.gate}/${p.lane}`, 0);
+        return;
+      }
+      case 'loop': {
+        const p = message.payload;
+        const site = message.params.site;
+        this.seen(site, p.deviceId, 'loop', receivedAt);
+        if (p.state !== 'passed') return;
+        const key = `${site}/${message.params.gate}/${p.lane}`;
+        const passed = (this.openCounts.get(key) ?? 0) + 1;
+        this.openCounts.set(key, passed);
+        // Two vehicles through one opening (跟车): the second one has no decision behind it.
+        if (passed === 2 && ledger.claimEvent(p.deviceId, p.eventId, 'loop', receivedAt)) {
+          metrics.inc('gateway_tailgating_total', { site });
+          ledger.raiseException({
+            site,
+            at: gate.eventTime(p.ts, receivedAt, site),
+            kind: 'noPlate',
+            gate: message.params.gate,
+            lane: p.lane,
+            plate: null,
+            readPlate: null,
+            sessionId: null,
+            detail: { tailgating: true, device: p.deviceId },
+          });
+        }
+        return;
+      }
+      default:
+        metrics.inc('gateway_rejected_total', { reason: 'not-for-gateway' });
+    }
+  }
+}

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type Config, ConfigError } from '../config/config.ts';
+import type { Payment, Session } from '../domain/session/session.ts';
+import type { Site } from '../domain/site.ts';
+import {
+  type CompiledTariff,
+  compileTariffs,
+  type QuoteItem,
+  quote,
+  renderPublicText,
+  type Tariff,
+  validateTariff,
+} from '../domain/tariff/index.ts';
+
+export interface FeeQuote {
+  totalFen: number;
+  paidFen: number;
+  dueFen: number;
+  paidExitUntil: number | null;
+  items: QuoteItem[];
+  tariffIds: string[];
+}
+
+/** Loads every site's tariff versions (validated against the guidance price) and quotes sessions with them. */
+export class FeeService {
+  private readonly compiled = new Map<string, CompiledTariff[]>();
+  private readonly docs = new Map<string, Tariff[]>();
+
+  constructor(tariffsBySite: Map<string, Tariff[]>) {
+    for (const [site, list] of tariffsBySite) {
+      this.docs.set(site, list);
+      this.compiled.set(site, compileTariffs(list));
+    }
+  }
+
+  static load(config: Config, baseDir: string): FeeService {
+    const bySite = new Map<string, Tariff[]>();
+    const ceiling = config.guidancePrice;
+    for (const site of config.sites) {
+      bySite.set(
+        site.id,
+        site.tariffs.map((file) => readTariff(resolve(baseDir, file), ceiling)),
+      );
+    }
+    return new FeeService(bySite);
+  }
+
+  tariffs(site: string): Tariff[] {
+    return this.docs.get(site) ?? [];
+  }
+
+  publicText(
+    site: string,
+  ): { id: string; version: string | number; effectiveFrom: string; textZh: string; textEn: string }[] {
+    return this.tariffs(site).map((t) => ({
+      id: t.id,
+      version: t.version,
+      effectiveFrom: t.effectiveFrom,
+      textZh: renderPublicText(t, 'zh-CN'),
+      textEn: renderPublicText(t, 'en'),
+    }));
+  }
+
+  private versions(site: string): CompiledTariff[] {
+    const list = this.compiled.get(site);
+    if (!list) throw Object.assign(new Error(`no tariff for site ${site}`), { code: 'ERR_NO_TARIFF' });
+    return list;
+  }
+
+  /** The fee for a session leaving at `at`, minus what has been paid. */
+  quoteSession(session: Session, payments: Payment[], at: number): FeeQuote {
+    const result = quote(
+      {
+        entryAt: session.entryAt,
+        exitAt: Math.max(at, session.entryAt ?? at),
+        vehicleClass: session.vehicleClass,
+        energy: session.energy,
+        userClass: session.userClass,
+        payments: payments.map((p) => ({ at: p.at, amountFen: p.amountFen })),
+        coupons: [],
+      },
+      this.versions(session.site),
+    );
+    if (!result.ok)
+      throw Object.assign(new Error(`cannot quote session ${session.id}: ${result.message}`), { code: 'ERR_QUOTE' });
+    return {
+      totalFen: result.totalFen,
+      paidFen: result.paidFen,
+      dueFen: result.dueFen,
+      paidExitUntil: result.paidExit?.until ?? null,
+      items: result.items,
+      tariffIds: result.tariffIds,
+    };
+  }
+
+  /** The tariff's fee for an exit with no entry record. */
+  noEntryFee(site: string, at: number, vehicleClass: Session['vehicleClass']): FeeQuote {
+    const result = quote(
+      { entryAt: null, exitAt: at, vehicleClass, energy: 'fuel', userClass: 'visitor', payments: [], coupons: [] },
+      this.versions(site),
+    );
+    if (!result.ok) return { totalFen: 0, paidFen: 0, dueFen: 0, paidExitUntil: null, items: [], tariffIds: [] };
+    return {
+      totalFen: result.totalFen,
+      paidFen: 0,
+      dueFen: result.totalFen,
+      paidExitUntil: null,
+      items: result.items,
+      tariffIds: result.tariffIds,
+    };
+  }
+}
+
+export function readTariff(file: string, ceiling: Config['guidancePrice']): Tariff {
+  let doc: unknown;
+  try {
+    const text = readFileSync(file, 'utf8');
+    doc = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`cannot read tariff ${file}: ${(err as Error).message}`);
+  }
+  const checked = validateTariff(doc, ceiling ? { ceiling } : {});
+  if (!checked.ok) throw new ConfigError(`tariff ${file} is refused:\n  ${checked.message.split('\n').join('\n  ')}`);
+  return checked.tariff;
+}
+
+export type { Site };

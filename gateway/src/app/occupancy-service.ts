@@ -1,0 +1,102 @@
+import type { Publisher } from '../adapters/mqtt/mqtt-link.ts';
+import type { Ledger } from '../adapters/sqlite/ledger.ts';
+import type { Clock } from '../domain/clock.ts';
+import { OccupancyEngine, type SiteOccupancy } from '../domain/occupancy/index.ts';
+import type { Site } from '../domain/site.ts';
+import type { OccupancyPayload, Topics } from '../protocol/index.ts';
+import type { EventBus } from './event-bus.ts';
+import type { OccupancyPort } from './gate-service.ts';
+import type { Logger } from './logger.ts';
+
+const STATE_KEY = 'occupancy-engine';
+
+export interface OccupancyListener {
+  occupancy(snapshot: SiteOccupancy): void;
+}
+
+/**
+ * Owns the occupancy engine for the gateway: restores and saves its state, publishes the retained occupancy topic
+ * when a site's figures change, and gives the gate its one free-space figure.
+ */
+export class OccupancyService implements OccupancyPort {
+  readonly engine: OccupancyEngine;
+  private readonly dirty = new Set<string>();
+  private readonly lastPublished = new Map<string, string>();
+
+  constructor(
+    private readonly deps: {
+      sites: Site[];
+      ledger: Ledger;
+      clock: Clock;
+      publisher: Publisher;
+      topics: Topics;
+      bus: EventBus;
+      log: Logger;
+      listeners: OccupancyListener[];
+    },
+  ) {
+    this.engine = new OccupancyEngine(deps.sites);
+  }
+
+  restore(): void {
+    const saved = this.deps.ledger.loadState<unknown>(STATE_KEY);
+    if (saved === null) return;
+    const result = this.engine.importState(saved);
+    if (!result.ok) this.deps.log.warn({ reason: result.reason }, 'saved occupancy state not restored');
+  }
+
+  save(): void {
+    this.deps.ledger.saveState(STATE_KEY, this.engine.exportState(), this.deps.clock.now());
+  }
+
+  free(site: string): number {
+    return this.engine.snapshot(site, this.deps.clock.now()).free;
+  }
+
+  passage(site: string, gate: string, lane: 'entry' | 'exit', at: number): void {
+    this.engine.applyPassage({ site, gate, lane, ts: at });
+    this.markDirty(site);
+  }
+
+  markDirty(site: string): void {
+    this.dirty.add(site);
+  }
+
+  /** Applies timeouts, then publishes every site whose figures changed. */
+  async flush(force = false): Promise<void> {
+    const now = this.deps.clock.now();
+    const ticked = this.engine.tick(now);
+    for (const change of ticked.changes ?? []) this.dirty.add(change.site);
+    const sites = force ? this.engine.siteIds() : [...this.dirty];
+    this.dirty.clear();
+    for (const site of sites) await this.publish(this.engine.snapshot(site, now), force);
+  }
+
+  private async publish(snapshot: SiteOccupancy, force: boolean): Promise<void> {
+    const payload: OccupancyPayload = {
+      site: snapshot.site,
+      ts: snapshot.ts,
+      capacity: snapshot.capacity,
+      occupied: snapshot.occupied,
+      free: snapshot.free,
+      status: snapshot.status,
+      zones: snapshot.zones.map((z) => ({
+        id: z.id,
+        capacity: z.capacity,
+        occupied: z.occupied,
+        free: z.free,
+        status: z.status,
+        source: z.source,
+      })),
+      freshness: { ts: snapshot.freshness.ts, oldestInputAgeMs: snapshot.freshness.oldestInputAgeMs },
+    };
+    const key = JSON.stringify({ ...payload, ts: 0, freshness: null });
+    if (!force && this.lastPublished.get(snapshot.site) === key) return;
+    this.lastPublished.set(snapshot.site, key);
+    for (const listener of this.deps.listeners) listener.occupancy(snapshot);
+    this.deps.bus.emit({ type: 'occupancy', site: snapshot.site, at: snapshot.ts, data: snapshot });
+    await this.deps.publisher.publish(this.deps.topics.build.occupancy({ site: snapshot.site }), payload, {
+      retain: true,
+    });
+  }
+}

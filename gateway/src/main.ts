@@ -1,0 +1,94 @@
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { buildApp } from './adapters/http/build-app.ts';
+import { Gateway } from './app/gateway.ts';
+import { createLogger, type Logger } from './app/logger.ts';
+import { ConfigError, type Env, loadConfigFile, parseEnv } from './config/config.ts';
+import type { Clock } from './domain/clock.ts';
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface StartGatewayOptions {
+  configFile: string;
+  env: Env;
+  clock?: Clock;
+  log?: Logger;
+  /** Timer period for occupancy timeouts and publishing, in real ms. */
+  tickMs?: number;
+}
+
+export interface RunningGateway {
+  httpUrl: string;
+  port: number;
+  gateway: Gateway;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config, ledger, services, MQTT and HTTP; `stop()` closes everything it opened. */
+export async function startGateway(opts: StartGatewayOptions): Promise<RunningGateway> {
+  const log = opts.log ?? createLogger({ name: 'gateway' });
+  const { config, baseDir } = loadConfigFile(opts.configFile);
+  const gateway = new Gateway({
+    config,
+    baseDir,
+    env: opts.env,
+    clock: opts.clock ?? systemClock,
+    log,
+    ...(opts.tickMs ? { tickMs: opts.tickMs } : {}),
+  });
+  if (opts.env.ADMIN_PASSWORD) {
+    gateway.accounts.upsertUser(
+      { username: 'admin', role: 'admin', sites: ['*'], displayName: '管理员' },
+      opts.env.ADMIN_PASSWORD,
+    );
+  }
+  const app = await buildApp({ gateway, paymentSecret: opts.env.PAYMENT_CALLBACK_SECRET });
+  try {
+    await gateway.start();
+    await app.listen({ port: opts.env.HTTP_PORT, host: opts.env.HTTP_HOST });
+  } catch (err) {
+    await app.close();
+    await gateway.stop();
+    throw err;
+  }
+  const port = (app.server.address() as AddressInfo).port;
+  const host = opts.env.HTTP_HOST === '0.0.0.0' ? '127.0.0.1' : opts.env.HTTP_HOST;
+  log.info({ port, sites: config.sites.map((s) => s.id) }, 'gateway listening');
+  return {
+    httpUrl: `http://${host}:${port}`,
+    port,
+    gateway,
+    async stop() {
+      await app.close();
+      await gateway.stop();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const log = createLogger({ name: 'gateway' });
+  try {
+    const env = parseEnv(process.env);
+    const configFile = resolve(process.env.GATEWAY_CONFIG ?? 'config/demo.yaml');
+    const running = await startGateway({ configFile, env, log });
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'stopping');
+      running.stop().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  await main();
+}

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Community, nextMessage, plateEvent, startCommunity } from './support/community.ts';
+
+type Command = { action: string; reasonCode: string; sessionId: string | null; plate: string | null; lane: string };
+type Display = { lines: string[]; colour: string; voice?: string };
+
+describe('the gate end to end, through a real aedes broker with real MQTT clients', () => {
+  let c: Community;
+  const HOUR = 3600_000;
+
+  beforeAll(async () => {
+    c = await startCommunity();
+    const { registry } = c.gateway.gateway;
+    expect(registry.households.put({ site: 's1', id: 'H501', room: '3栋2单元501' }).ok).toBe(true);
+    expect(registry.vehicles.put({ site: 's1', plate: '京A12345', household: 'H501' }).ok).toBe(true);
+    const now = c.clock.now();
+    expect(
+      registry.visitors.put({
+        site: 's1',
+        id: 'v1',
+        plate: '沪B77777',
+        host: 'H501',
+        validFrom: now - HOUR,
+        validTo: now + 4 * HOUR,
+        createdBy: 'test',
+      }).ok,
+    ).toBe(true);
+    expect(registry.blacklist.put({ site: 's1', plate: '粤C66666', reason: '多次逃费' }).ok).toBe(true);
+    // Both sensored spaces report free, so every space is known.
+    const sensors = await Promise.all(['sensor-A1', 'sensor-A2'].map((id) => c.device(id)));
+    const watcher = await c.device('dashboard');
+    await nextMessage(
+      watcher,
+      'parking/s1/occupancy',
+      async () => {
+        for (const [i, s] of sensors.entries()) {
+          await s.publishAsync(
+            `parking/s1/space/A${i + 1}/state`,
+            JSON.stringify({ eventId: 'init', ts: now, deviceId: `sensor-A${i + 1}`, occupied: false }),
+            { qos: 1 },
+          );
+        }
+        c.clock.advance(60_000);
+      },
+      (p: { zones: { id: string; free: number }[] }) => p.zones.find((z) => z.id === 'A')?.free === 2,
+    );
+  });
+
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  async function entry(plate: string): Promise<{ display: Display; command: Command | null }> {
+    const camera = await c.device('cam-in');
+    const barrier = await c.device('bar-in');
+    const led = await c.device('led-in');
+    let command: Command | null = null;
+    await barrier.subscribeAsync('parking/s1/gate/g1/barrier/command', { qos: 1 });
+    barrier.on('message', (_t, buf) => {
+      command = JSON.parse(buf.toString()) as Command;
+    });
+    const display = await nextMessage<Display>(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-in', 'entry', plate, c.clock.now()), { qos: 1 }),
+    );
+    // The barrier command is published before the display, on the same connection, so it has arrived by now.
+    await barrier.endAsync();
+    return { display, command };
+  }
+
+  it('opens for a resident and greets them', async () => {
+    const { display, command } = await entry('京A12345');
+    expect(command).toMatchObject({ action: 'open', reasonCode: 'ENTRY_RESIDENT', plate: '京A12345', lane: 'entry' });
+    expect(display.colour).toBe('green');
+    expect(display.lines[0]).toBe('京A12345');
+    const session = c.gateway.gateway.ledger.findOpenSession('s1', '京A12345');
+    expect(session).toMatchObject({ credentialKind: 'resident', userClass: 'owner', entryGate: 'g1' });
+  });
+
+  it('opens for a pre-registered visitor within the window', async () => {
+    const { command } = await entry('沪B77777');
+    expect(command).toMatchObject({ action: 'open', reasonCode: 'ENTRY_VISITOR' });
+  });
+
+  it('denies a blacklisted car without opening', async () => {
+    const { display, command } = await entry('粤C66666');
+    expect(command).toBeNull();
+    expect(display.colour).toBe('red');
+    expect(c.gateway.gateway.ledger.findOpenSession('s1', '粤C66666')).toBeNull();
+  });
+
+  it('denies anti-passback: a plate already inside', async () => {
+    const { command } = await entry('京A12345');
+    expect(command).toBeNull();
+    const decisions = c.gateway.gateway.ledger.recentDecisions('s1', 'g1', 'entry', 1);
+    expect(decisions[0]?.reason).toBe('DENY_PASSBACK');
+  });
+
+  it('lets temporary cars in while free spaces exceed the reserve, then says 车位已满', async () => {
+    // Both sensored spaces become occupied, so only zone B (counted at the gates) has room.
+    const watcher = await c.device('dashboard');
+    await nextMessage(
+      watcher,
+      'parking/s1/occupancy',
+      async () => {
+        for (const n of [1, 2]) {
+          const s = await c.device(`sensor-A${n}`);
+          await s.publishAsync(
+            `parking/s1/space/A${n}/state`,
+            JSON.stringify({ eventId: 'full', ts: c.clock.now(), deviceId: `sensor-A${n}`, occupied: true }),
+            { qos: 1 },
+          );
+        }
+        c.clock.advance(60_000);
+      },
+      (p: { zones: { id: string; free: number }[] }) => p.zones.find((z) => z.id === 'A')?.free === 0,
+    );
+    const plates = ['苏E10001', '苏E10002', '苏E10003', '苏E10004', '苏E10005'];
+    let denied: Display | null = null;
+    for (const plate of plates) {
+      c.clock.advance(1000);
+      const { display, command } = await entry(plate);
+      if (!command) {
+        denied = display;
+        break;
+      }
+      expect(command.reasonCode).toBe('ENTRY_TEMPORARY');
+    }
+    expect(denied?.lines.join(' ')).toContain('车位已满');
+    const free = c.gateway.gateway.occupancy.free('s1');
+    expect(free).toBeLessThanOrEqual(1);
+  });
+
+  it('charges at exit, waits for the pay terminal, then opens once paid', async () => {
+    const gw = c.gateway.gateway;
+    const session = gw.ledger.findOpenSession('s1', '苏E10001')!;
+    c.clock.set(session.entryAt! + 3 * HOUR + 60_000); // 3h01m: 1 h free, then 3 started hours × ¥2 = ¥6
+    const camera = await c.device('cam-out');
+    const led = await c.device('led-out');
+    const barrier = await c.device('bar-out');
+    const pay = await c.device('pay-out');
+    const shown = await nextMessage<Display>(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-out', 'exit', '苏E10001', c.clock.now()), {
+        qos: 1,
+      }),
+    );
+    expect(shown.lines.join(' ')).toContain('6.00元');
+    expect(gw.ledger.getSession(session.id)?.status).toBe('open');
+
+    const command = await nextMessage<Command>(barrier, 'parking/s1/gate/g1/barrier/command', () =>
+      pay.publishAsync(
+        'parking/s1/gate/g1/payment',
+        JSON.stringify({
+          eventId: 'pay-1',
+          ts: c.clock.now(),
+          deviceId: 'pay-out',
+          sessionId: session.id,
+          plate: null,
+          amountFen: 600,
+          method: 'wechat',
+          terminalId: 'pay-out',
+        }),
+        { qos: 1 },
+      ),
+    );
+    expect(command).toMatchObject({ action: 'open', reasonCode: 'EXIT_PAID', sessionId: session.id });
+    const closed = gw.ledger.getSession(session.id)!;
+    expect(closed).toMatchObject({ status: 'closed', feeFen: 600, paidFen: 600, closeReason: 'EXIT_PAID' });
+  });
+
+  it('ignores a camera publishing to another gate (refused by the broker)', async () => {
+    const camera = await c.device('cam-in');
+    const before = c.gateway.gateway.ledger.recentDecisions('s1', 'g2', 'entry', 10).length;
+    await camera.publishAsync('parking/s1/gate/g2/plate', plateEvent('cam-in', 'entry', '京A99999', c.clock.now()), {
+      qos: 1,
+    });
+    // A good read afterwards on the camera's own gate is served, so the refused one had its chance to arrive.
+    await entry('京A12346');
+    expect(c.gateway.gateway.ledger.recentDecisions('s1', 'g2', 'entry', 10).length).toBe(before);
+  });
+
+  it('rejects and counts a malformed payload, and serves the next good one', async () => {
+    const camera = await c.device('cam-in');
+    const metrics = c.gateway.gateway.metrics;
+    const before = metrics.total('gateway_rejected_total');
+    await camera.publishAsync('parking/s1/gate/g1/plate', '{"plate": 42, ', { qos: 1 });
+    await camera.publishAsync('parking/s1/gate/g1/plate', JSON.stringify({ eventId: 'x', plate: '京A1' }), { qos: 1 });
+    c.clock.advance(1000);
+    const { display } = await entry('京A12347');
+    expect(display.lines[0]).toBe('京A12347');
+    expect(metrics.count('gateway_rejected_total', { reason: 'bad-json' })).toBeGreaterThanOrEqual(1);
+    expect(metrics.count('gateway_rejected_total', { reason: 'bad-payload' })).toBeGreaterThanOrEqual(1);
+    expect(metrics.total('gateway_rejected_total') - before).toBe(2);
+  });
+
+  it('applies a redelivered plate event once', async () => {
+    const camera = await c.device('cam-in');
+    const led = await c.device('led-in');
+    // A resident (reserved spaces), so the full lot does not turn the car away.
+    c.gateway.gateway.registry.vehicles.put({ site: 's1', plate: '浙A55555', household: 'H501' });
+    const payload = plateEvent('cam-in', 'entry', '浙A55555', c.clock.now());
+    await nextMessage(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', payload, { qos: 1 }),
+    );
+    await nextMessage(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', payload, { qos: 1 }),
+    );
+    const sessions = c.gateway.gateway.ledger.searchSessions('s1', { plate: '浙A55555', limit: 10, offset: 0 });
+    expect(sessions.total).toBe(1);
+    expect(c.gateway.gateway.metrics.count('gateway_duplicate_events_total', { kind: 'plate' })).toBe(1);
+  });
+});

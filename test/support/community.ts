@@ -1,0 +1,162 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { credentialsFor, startBroker } from '../../broker/src/index.ts';
+import { silentLogger } from '../../gateway/src/app/logger.ts';
+import { parseConfigText, parseEnv } from '../../gateway/src/config/config.ts';
+import { deviceIdentities } from '../../gateway/src/config/device-identities.ts';
+import { ManualClock } from '../../gateway/src/domain/clock.ts';
+import { type RunningGateway, startGateway } from '../../gateway/src/main.ts';
+
+const repo = resolve(import.meta.dirname, '../..');
+
+/** A small community for tests: one site, two zones (one sensored), one gate with an entry and an exit lane. */
+export function testConfigYaml(
+  overrides: { capacity?: number; reserve?: number; tariff?: string; noEntryRecord?: string } = {},
+): string {
+  const tariff = overrides.tariff ?? join(repo, 'tariffs/residential-guidance.yaml');
+  return `
+topicRoot: parking
+sites:
+  - id: s1
+    name: 测试花园
+    households: 40
+    tariffs: [${JSON.stringify(tariff)}]
+    policies:
+      visitorReserve: ${overrides.reserve ?? 1}
+      noEntryRecord: ${overrides.noEntryRecord ?? 'fixedFee'}
+    zones:
+      - id: A
+        name: A区
+        capacity: 2
+        spaces:
+          - { id: A1, sensor: sensor-A1 }
+          - { id: A2, sensor: sensor-A2 }
+      - id: B
+        name: B区
+        capacity: ${overrides.capacity ?? 3}
+    gates:
+      - id: g1
+        name: 北门
+        lanes:
+          - { lane: entry, camera: cam-in, barrier: bar-in, display: led-in, loop: loop-in }
+          - { lane: exit, camera: cam-out, barrier: bar-out, display: led-out, payTerminal: pay-out }
+      - id: g2
+        name: 南门
+        lanes:
+          - { lane: entry, camera: cam2-in, barrier: bar2-in, display: led2-in }
+`;
+}
+
+export interface Community {
+  dir: string;
+  configFile: string;
+  clock: ManualClock;
+  brokerUrl: string;
+  gateway: RunningGateway;
+  passwords: Map<string, string>;
+  device(username: string): Promise<MqttClient>;
+  restartGateway(): Promise<RunningGateway>;
+  stop(): Promise<void>;
+}
+
+/** Broker, gateway and device credentials on free ports with a fresh data dir; `stop()` ends them all. */
+export async function startCommunity(
+  opts: { yaml?: string; start?: number; dataDir?: string; paymentSecret?: string } = {},
+): Promise<Community> {
+  const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'community-'));
+  const configFile = join(dir, 'site.yaml');
+  const yaml = opts.yaml ?? testConfigYaml();
+  writeFileSync(configFile, yaml);
+  const config = parseConfigText(yaml, configFile);
+  const creds = await credentialsFor(deviceIdentities(config));
+  const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
+  const broker = await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
+  const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
+  const clock = new ManualClock(opts.start ?? Date.parse('2026-03-02T08:00:00+08:00'));
+  const env = parseEnv({
+    MQTT_URL: brokerUrl,
+    MQTT_USERNAME: 'gateway',
+    MQTT_PASSWORD: passwords.get('gateway'),
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    ADMIN_PASSWORD: 'admin-password',
+    PAYMENT_CALLBACK_SECRET: opts.paymentSecret ?? 'test-callback-secret-0123456789',
+  });
+  const clients: MqttClient[] = [];
+  let gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: 50 });
+  const community: Community = {
+    dir,
+    configFile,
+    clock,
+    brokerUrl,
+    gateway,
+    passwords,
+    async device(username) {
+      const client = await mqtt.connectAsync(brokerUrl, {
+        clientId: username,
+        username,
+        password: passwords.get(username),
+        reconnectPeriod: 0,
+      });
+      clients.push(client);
+      return client;
+    },
+    async restartGateway() {
+      await community.gateway.stop();
+      gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: 50 });
+      community.gateway = gateway;
+      return gateway;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.endAsync(true)));
+      await community.gateway.stop();
+      await broker.stop();
+    },
+  };
+  return community;
+}
+
+/** Resolves with the next message on a topic (subscribed before the trigger runs). */
+export async function nextMessage<T = Record<string, unknown>>(
+  client: MqttClient,
+  topic: string,
+  trigger: () => Promise<unknown> | unknown,
+  predicate: (payload: T) => boolean = () => true,
+): Promise<T> {
+  await client.subscribeAsync(topic, { qos: 1 });
+  const received = new Promise<T>((resolveMessage) => {
+    client.on('message', function onMessage(t, buf) {
+      if (t !== topic) return;
+      const payload = JSON.parse(buf.toString()) as T;
+      if (!predicate(payload)) return;
+      client.off('message', onMessage);
+      resolveMessage(payload);
+    });
+  });
+  await trigger();
+  return received;
+}
+
+let eventCounter = 0;
+export function plateEvent(
+  device: string,
+  lane: 'entry' | 'exit',
+  plate: string,
+  ts: number,
+  extra: Record<string, unknown> = {},
+) {
+  return JSON.stringify({
+    eventId: `e${++eventCounter}-${device}`,
+    ts,
+    deviceId: device,
+    lane,
+    plate,
+    colour: 'blue',
+    confidence: 0.98,
+    cameraId: device,
+    ...extra,
+  });
+}
