@@ -134,7 +134,7 @@ export class SimCommunity extends EventEmitter {
       print: this.options.print,
       heartbeatMs: (this.options.sensorHeartbeatMinutes ?? 10) * MINUTE,
     });
-    for (const device of this.devices.all) device.on('error', (err) => this.emit('deviceError', err));
+    for (const device of this.devices.all) device.on('deviceError', (err) => this.emit('deviceError', err));
     await this.devices.start();
     await Promise.all(this.devices.sensors.map((s) => s.set(false)));
     for (const sensor of this.devices.sensors)

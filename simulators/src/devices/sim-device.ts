@@ -110,7 +110,7 @@ export abstract class SimDevice extends EventEmitter {
       },
     });
     this.client = client;
-    client.on('error', (err) => this.emit('error', err));
+    client.on('error', (err) => this.emit('deviceError', err));
     await this.onConnected(client);
     await client.publishAsync(statusTopic, JSON.stringify(this.statusPayload(true)), { qos: 1, retain: true });
   }
@@ -123,8 +123,8 @@ export abstract class SimDevice extends EventEmitter {
     return `${this.deviceId}-${this.bootId}-${String(this.sequence).padStart(6, '0')}`;
   }
 
-  /** Publish a device event (QoS 1), committing the configured delivery faults. */
-  protected async publishEvent(topic: string, payload: Record<string, unknown>): Promise<void> {
+  /** Publish a device event (QoS 1), committing the configured delivery faults; false when it could not be sent. */
+  protected async publishEvent(topic: string, payload: Record<string, unknown>): Promise<boolean> {
     const event = { topic, payload };
     const { duplicateRate = 0, outOfOrderRate = 0 } = this.faults;
     if (this.held === null && outOfOrderRate > 0 && this.random.chance(outOfOrderRate)) {
@@ -135,11 +135,12 @@ export abstract class SimDevice extends EventEmitter {
         this.options.holdMs ?? 2000,
       );
       this.held = { event, timer };
-      return;
+      return true;
     }
-    await this.deliver(event);
+    const sent = await this.deliver(event);
     if (duplicateRate > 0 && this.random.chance(duplicateRate)) await this.deliver(event);
     await this.flushHeld();
+    return sent;
   }
 
   private async flushHeld(): Promise<void> {
@@ -150,15 +151,17 @@ export abstract class SimDevice extends EventEmitter {
     await this.deliver(held.event);
   }
 
-  private async deliver(event: PublishedEvent): Promise<void> {
+  private async deliver(event: PublishedEvent): Promise<boolean> {
     const client = this.client;
-    if (!client || client.disconnecting) return;
+    if (!client || client.disconnecting) return false;
     if (this.keepSent) this.sent.push(event);
     this.emit('sent', event);
     try {
       await client.publishAsync(event.topic, JSON.stringify(event.payload), { qos: 1 });
+      return true;
     } catch (err) {
-      this.emit('error', err);
+      this.emit('deviceError', err);
+      return false;
     }
   }
 

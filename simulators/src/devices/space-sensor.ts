@@ -45,9 +45,9 @@ export class SimSpaceSensor extends SimDevice {
   }
 
   /** The space became occupied or free. */
-  async set(occupied: boolean): Promise<void> {
+  async set(occupied: boolean): Promise<boolean> {
     this.occupied = occupied;
-    await this.sendCurrent();
+    return this.sendCurrent();
   }
 
   /** Flap: `count` quick alternating reports, ending on the true state. */
@@ -57,12 +57,12 @@ export class SimSpaceSensor extends SimDevice {
     if (count % 2 === 1) await this.sendState(truth);
   }
 
-  private async sendCurrent(): Promise<void> {
-    await this.sendState(this.occupied);
+  private sendCurrent(): Promise<boolean> {
+    return this.sendState(this.occupied);
   }
 
-  private async sendState(occupied: boolean): Promise<void> {
-    if (this.silent) return;
+  private async sendState(occupied: boolean): Promise<boolean> {
+    if (this.silent) return false;
     this.batteryLevel = Math.max(0, this.batteryLevel - 0.01);
     const payload = {
       eventId: this.nextEventId(),
@@ -72,7 +72,7 @@ export class SimSpaceSensor extends SimDevice {
       battery: Math.round(this.batteryLevel),
       signal: Math.round(-70 - this.random.next() * 35),
     };
-    await this.publishEvent(this.topics.build.spaceState({ site: this.site, space: this.space }), payload);
+    return this.publishEvent(this.topics.build.spaceState({ site: this.site, space: this.space }), payload);
   }
 
   override async stop(): Promise<void> {
