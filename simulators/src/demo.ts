@@ -14,6 +14,7 @@ import { type RunningGateway, startGateway } from '../../gateway/src/main.ts';
 import { SimCommunity, type TripEvent } from './community.ts';
 import { createSiteCredentials } from './device-accounts.ts';
 import { DEMO_FAULTS, type SimFaults } from './faults.ts';
+import { profileFor, scaleProfile } from './profiles.ts';
 import {
   blacklistCsv,
   fallbackRegistrar,
@@ -44,6 +45,8 @@ export interface StartDemoOptions {
   /** Simulated start instant (default today 06:00 Asia/Shanghai). */
   start?: number;
   seed?: string | number;
+  /** Share of each community's households and guests simulated (default 1). */
+  scale?: number;
   faults?: Partial<SimFaults>;
   /** A line per display message (default: none). */
   print?: (line: string) => void;
@@ -147,6 +150,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       (site) =>
         new SimCommunity({
           site,
+          profile: scaleProfile(profileFor(site.id, site.households), options.scale ?? 1),
           clock,
           brokerUrl: mqttUrl,
           root: config.topicRoot,

@@ -137,3 +137,22 @@ export function defaultProfile(site: string, households: number): CommunityProfi
 export function profileFor(site: string, households: number): CommunityProfile {
   return DEMO_PROFILES.find((p) => p.site === site) ?? defaultProfile(site, households);
 }
+
+/** The same community at a fraction of its size (fewer households, guests and attempts): for quick runs. */
+export function scaleProfile(profile: CommunityProfile, scale: number): CommunityProfile {
+  if (scale === 1) return profile;
+  const s = Math.max(0, scale);
+  return CommunityProfile.parse({
+    ...profile,
+    households: Math.max(1, Math.round(profile.households * s)),
+    visitors: {
+      ...profile.visitors,
+      perDay: { weekday: profile.visitors.perDay.weekday * s, weekend: profile.visitors.perDay.weekend * s },
+    },
+    temporary: {
+      ...profile.temporary,
+      perDay: { weekday: profile.temporary.perDay.weekday * s, weekend: profile.temporary.perDay.weekend * s },
+    },
+    blacklistAttemptsPerDay: profile.blacklistAttemptsPerDay * s,
+  });
+}
