@@ -99,11 +99,12 @@ export interface SessionsPage {
   items: {
     id: string;
     plate: string;
-    entryAt: number;
+    entryAt: number | null;
     exitAt: number | null;
-    status: string;
+    status: 'open' | 'closed';
+    credentialKind: string;
     paidFen: number;
-    feeFen: number;
+    feeFen: number | null;
   }[];
 }
 
