@@ -15,6 +15,10 @@ export interface StartGatewayOptions {
   log?: Logger;
   /** Timer period for occupancy timeouts and publishing, in real ms. */
   tickMs?: number;
+  /** `INFLUX_*` variables (default: none, local time series). */
+  influxEnv?: Record<string, string | undefined>;
+  /** Run the node-cron report schedules (default true). */
+  cron?: boolean;
 }
 
 export interface RunningGateway {
@@ -35,6 +39,8 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
     clock: opts.clock ?? systemClock,
     log,
     ...(opts.tickMs ? { tickMs: opts.tickMs } : {}),
+    ...(opts.influxEnv ? { influxEnv: opts.influxEnv } : {}),
+    ...(opts.cron === undefined ? {} : { cron: opts.cron }),
   });
   if (opts.env.ADMIN_PASSWORD) {
     gateway.accounts.upsertUser(
@@ -70,7 +76,7 @@ async function main(): Promise<void> {
   try {
     const env = parseEnv(process.env);
     const configFile = resolve(process.env.GATEWAY_CONFIG ?? 'config/demo.yaml');
-    const running = await startGateway({ configFile, env, log });
+    const running = await startGateway({ configFile, env, log, influxEnv: process.env });
     const shutdown = (signal: string) => {
       log.info({ signal }, 'stopping');
       running.stop().then(

@@ -86,7 +86,7 @@ export async function startCommunity(
     PAYMENT_CALLBACK_SECRET: opts.paymentSecret ?? 'test-callback-secret-0123456789',
   });
   const clients: MqttClient[] = [];
-  let gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: 50 });
+  let gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: 50, cron: false });
   const community: Community = {
     dir,
     configFile,
@@ -106,7 +106,7 @@ export async function startCommunity(
     },
     async restartGateway() {
       await community.gateway.stop();
-      gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: 50 });
+      gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: 50, cron: false });
       community.gateway = gateway;
       return gateway;
     },

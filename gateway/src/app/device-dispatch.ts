@@ -37,14 +37,13 @@ export class DeviceDispatch {
       bus: EventBus;
       log: Logger;
       onOccupancyChange(site: string): void;
-      onSpaceChange(site: string, space: string, occupied: boolean, at: number): void;
     },
   ) {}
 
   private seen(site: string, id: string, kind: string, at: number, patch: Partial<DeviceHealth> = {}): void {
     const key = `${site}/${id}`;
     const prev = this.devices.get(key);
-    this.devices.set(key, {
+    const next: DeviceHealth = {
       id,
       site,
       kind: patch.kind ?? prev?.kind ?? kind,
@@ -52,7 +51,12 @@ export class DeviceDispatch {
       lastSeenAt: at,
       battery: patch.battery ?? prev?.battery ?? null,
       firmware: patch.firmware ?? prev?.firmware ?? null,
-    });
+    };
+    this.devices.set(key, next);
+    // Health changes (not every heartbeat) go to the live stream and the time series.
+    if (!prev || prev.online !== next.online || prev.battery !== next.battery || prev.firmware !== next.firmware) {
+      this.deps.bus.emit({ type: 'device', site, at, data: next });
+    }
   }
 
   async dispatch(message: ParsedMessage, receivedAt: number): Promise<void> {
@@ -97,8 +101,10 @@ export class DeviceDispatch {
           metrics.inc('gateway_rejected_total', { reason: `space-${result.reason}` });
           return;
         }
-        this.deps.onSpaceChange(site, message.params.space, p.occupied, at);
-        if (result.change) this.deps.onOccupancyChange(site);
+        if (result.change) {
+          this.deps.bus.emit({ type: 'space', site, at, data: result.change });
+          this.deps.onOccupancyChange(site);
+        }
         return;
       }
       case 'deviceStatus': {
@@ -117,7 +123,10 @@ export class DeviceDispatch {
           online: p.online,
           ts: p.online ? gate.eventTime(p.ts, receivedAt, site) : receivedAt,
         });
-        if (result.ok && result.change) this.deps.onOccupancyChange(site);
+        if (result.ok && result.change) {
+          this.deps.bus.emit({ type: 'space', site, at: receivedAt, data: result.change });
+          this.deps.onOccupancyChange(site);
+        }
         return;
       }
       case 'barrierState': {

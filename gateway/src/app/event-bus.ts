@@ -8,7 +8,10 @@ export type LiveEventType =
   | 'exception'
   | 'barrier'
   | 'audit'
-  | 'report';
+  | 'report'
+  | 'payment'
+  | 'space'
+  | 'device';
 
 export interface LiveEvent {
   type: LiveEventType;

@@ -5,6 +5,7 @@ import { AccountStore } from '../adapters/sqlite/accounts.ts';
 import { type Db, openDatabase } from '../adapters/sqlite/database.ts';
 import { Ledger } from '../adapters/sqlite/ledger.ts';
 import { RegistryStore } from '../adapters/sqlite/registry-store.ts';
+import { createTimeSeries, type TimeSeries, timeSeriesConfigFromEnv } from '../adapters/timeseries/index.ts';
 import type { Config, Env } from '../config/config.ts';
 import type { Clock } from '../domain/clock.ts';
 import { createTopics, type ParsedMessage, type Topics } from '../protocol/index.ts';
@@ -15,6 +16,15 @@ import { GateService, type RegistryPort } from './gate-service.ts';
 import type { Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { type OccupancyListener, OccupancyService } from './occupancy-service.ts';
+import { ConfigError, formatIssues } from '../config/config.ts';
+import { BureauAggregator } from '../reports/bureau-aggregator.ts';
+import { ReportScheduler } from '../reports/report-scheduler.ts';
+import { ReportService } from '../reports/report-service.ts';
+import { ReportStore } from '../reports/report-store.ts';
+import type { ReportSummary } from '../reports/report.ts';
+import { LedgerReportSource } from './report-source.ts';
+import { bridgeTimeSeries } from './timeseries-bridge.ts';
+import type { ReportSummaryPayload } from '../protocol/index.ts';
 
 export interface GatewayOptions {
   config: Config;
@@ -25,9 +35,16 @@ export interface GatewayOptions {
   log: Logger;
   /** Timer period for occupancy timeouts and publishing, in real milliseconds. */
   tickMs?: number;
-  /** Extra listeners for occupancy snapshots (the time-series recorder). */
+  /** Extra listeners for occupancy snapshots. */
   occupancyListeners?: OccupancyListener[];
+  /** `INFLUX_*` variables; none set = time series kept in the local store. */
+  influxEnv?: Record<string, string | undefined>;
+  /** Run the node-cron report schedules (off in tests that drive the clock by hand). */
+  cron?: boolean;
 }
+
+/** Occupancy snapshots go to the time series at this step of gateway (clock) time. */
+const SNAPSHOT_EVERY_MS = 60_000;
 
 /** The application: every service the adapters call, wired once. */
 export class Gateway {
@@ -43,8 +60,15 @@ export class Gateway {
   readonly gate: GateService;
   readonly devices: DeviceDispatch;
   readonly mqtt: MqttLink;
+  readonly timeSeries: TimeSeries;
+  readonly reportStore: ReportStore;
+  readonly reports: ReportService;
+  readonly bureau = new BureauAggregator();
+  private readonly scheduler: ReportScheduler | null;
   private timer: NodeJS.Timeout | null = null;
   private saveCounter = 0;
+  private lastSnapshotAt = 0;
+  private unbridge: () => void = () => {};
 
   constructor(readonly options: GatewayOptions) {
     const { config, env, clock, log } = options;
@@ -92,7 +116,6 @@ export class Gateway {
       bus: this.bus,
       log,
       onOccupancyChange: (site) => this.occupancy.markDirty(site),
-      onSpaceChange: () => {},
     });
     this.mqtt = new MqttLink({
       url: env.MQTT_URL,
@@ -109,15 +132,66 @@ export class Gateway {
       now: () => clock.now(),
       log,
     });
+    const tsConfig = timeSeriesConfigFromEnv(options.influxEnv ?? {});
+    if (!tsConfig.success) throw new ConfigError(formatIssues(tsConfig.error, 'INFLUX_* environment'));
+    this.timeSeries = createTimeSeries({ db: this.db, config: tsConfig.data, clock });
+    this.reportStore = new ReportStore(this.db);
+    this.reports = new ReportService({
+      source: new LedgerReportSource({
+        sites: config.sites,
+        ledger: this.ledger,
+        registry: this.registry,
+        history: this.timeSeries.history,
+        devices: this.devices,
+      }),
+      store: this.reportStore,
+      publish: (topic, summary) => this.publishReport(summary),
+      clock,
+      sites: config.sites,
+      onError: (err, ctx) => log.error({ err: (err as Error).message, ...ctx }, 'report failed'),
+    });
+    for (const summary of this.reportStore.summaries({ limit: 10_000 })) this.bureau.add(summary);
+    this.scheduler = options.cron === false ? null : new ReportScheduler(this.reports, { sites: config.sites });
     this.metrics.describe('gateway_rejected_total', 'device messages rejected, by reason');
     this.metrics.describe('gateway_decisions_total', 'gate decisions, by site, lane and reason code');
     this.metrics.gauge('gateway_mqtt_connected', () => (this.mqtt.connected ? 1 : 0));
   }
 
+  private async publishReport(summary: ReportSummary): Promise<void> {
+    this.bureau.add(summary);
+    const period = ({ daily: 'day', weekly: 'week', monthly: 'month' } as const)[summary.period];
+    const f = summary.figures;
+    const pct = (v: number | null) => Math.min(100, Math.max(0, Math.round((v ?? 0) * 1000) / 10));
+    const payload: ReportSummaryPayload = {
+      site: summary.site,
+      period,
+      start: summary.start,
+      end: summary.end,
+      generatedAt: summary.generatedAt,
+      difficulty: { index: summary.index ?? 0, level: (summary.level ?? 'smooth') as ReportSummaryPayload['difficulty']['level'] },
+      headline: {
+        meanOccupancy: pct(f.meanOccupancy),
+        peakOccupancy: pct(f.peakOccupancy),
+        nightOccupancy: pct(f.nightOccupancy),
+        turnover: Math.min(10_000, f.turnover ?? 0),
+        sessions: f.sessions,
+        deniedEntryRate: Math.min(1, f.deniedEntryRate ?? 0),
+        revenueFen: f.revenueFen,
+      },
+      url: `/api/sites/${summary.site}/reports/${summary.period}/${summary.start}`,
+    };
+    this.bus.emit({ type: 'report', site: summary.site, at: summary.generatedAt, data: summary });
+    await this.mqtt.publish(this.topics.build.report({ site: summary.site, period }), payload, { retain: true });
+  }
+
   async start(): Promise<void> {
     this.occupancy.restore();
+    this.unbridge = bridgeTimeSeries(this.bus, this.timeSeries.recorder);
+    this.timeSeries.start();
     await this.mqtt.start();
     await this.occupancy.flush(true);
+    await this.reports.catchUp();
+    this.scheduler?.start();
     const tickMs = this.options.tickMs ?? 1000;
     this.timer = setInterval(() => {
       this.tick().catch((err: Error) => this.options.log.error({ err: err.message }, 'tick failed'));
@@ -127,7 +201,14 @@ export class Gateway {
 
   private async tick(): Promise<void> {
     await this.occupancy.flush();
+    const now = this.options.clock.now();
+    if (now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
+      this.lastSnapshotAt = now;
+      for (const snapshot of this.occupancy.engine.snapshots(now)) this.timeSeries.recorder.occupancy(snapshot);
+    }
     if (++this.saveCounter % 5 === 0) this.occupancy.save();
+    // An accelerated clock outruns cron; catching up is idempotent and cheap when nothing is due.
+    if (this.saveCounter % 30 === 0) await this.reports.catchUp();
   }
 
   health(): { status: 'ok' | 'degraded'; mqtt: boolean; ledger: boolean; alarms: string[]; [key: string]: unknown } {
@@ -157,7 +238,10 @@ export class Gateway {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.scheduler?.stop();
+    this.unbridge();
     await this.mqtt.stop();
+    await this.timeSeries.stop();
     this.occupancy.save();
     this.db.close();
   }

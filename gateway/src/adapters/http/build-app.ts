@@ -18,6 +18,8 @@ import { authRoutes } from './routes/auth-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { publicRoutes } from './routes/public-routes.ts';
+import { registryRoutes } from './routes/registry-routes.ts';
+import { reportRoutes } from './routes/report-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 
 export interface AppOptions {
@@ -95,6 +97,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(liveRoutes(gateway));
   await app.register(sessionRoutes(gateway, opts.paymentSecret));
   await app.register(opsRoutes(gateway));
+  await app.register(registryRoutes(gateway));
+  await app.register(reportRoutes(gateway));
   for (const plugin of opts.plugins ?? []) await plugin(app);
 
   const dashboardDir = opts.dashboardDir ?? resolve(import.meta.dirname, '../../../../dashboard/dist');

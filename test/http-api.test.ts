@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signCallback } from '../gateway/src/adapters/http/routes/session-routes.ts';
+import { type Community, nextMessage, plateEvent, startCommunity } from './support/community.ts';
+
+const SECRET = 'test-callback-secret-0123456789';
+
+describe('HTTP API on a running gateway', () => {
+  let c: Community;
+  let admin: string;
+  let staff: string;
+  let bureau: string;
+  let otherStaff: string;
+
+  async function call(method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string } = {}) {
+    const res = await fetch(`${c.gateway.httpUrl}${url}`, {
+      method,
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      ...(opts.payload !== undefined ? { body: opts.payload } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    });
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: res.status, json: json as Record<string, unknown> & unknown[], text, headers: res.headers };
+  }
+
+  async function login(username: string, password: string): Promise<string> {
+    const res = await call('POST', '/api/auth/login', { body: { username, password } });
+    expect(res.status).toBe(200);
+    return res.json.token as string;
+  }
+
+  beforeAll(async () => {
+    c = await startCommunity({ paymentSecret: SECRET });
+    const accounts = c.gateway.gateway.accounts;
+    accounts.upsertUser({ username: 'wang', role: 'staff', sites: ['s1'], displayName: '王师傅' }, 'staff-password');
+    accounts.upsertUser({ username: 'li', role: 'staff', sites: ['other'], displayName: '李师傅' }, 'staff-password');
+    accounts.upsertUser({ username: 'bureau', role: 'bureau', sites: [], displayName: '住建局' }, 'bureau-password');
+    admin = await login('admin', 'admin-password');
+    staff = await login('wang', 'staff-password');
+    otherStaff = await login('li', 'staff-password');
+    bureau = await login('bureau', 'bureau-password');
+  });
+
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('refuses a wrong password with a stable code and serves health, metrics and the protocol', async () => {
+    const bad = await call('POST', '/api/auth/login', { body: { username: 'wang', password: 'nope' } });
+    expect(bad.status).toBe(401);
+    expect(bad.json.code).toBe('ERR_BAD_CREDENTIALS');
+    expect((await call('GET', '/healthz')).json).toMatchObject({ status: 'ok', mqtt: true, ledger: true });
+    expect((await call('GET', '/metrics')).text).toContain('gateway_mqtt_connected 1');
+    const protocol = await call('GET', '/api/protocol');
+    const kinds = (protocol.json.topics as { kind: string }[]).map((t) => t.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['plate', 'barrierCommand', 'occupancy', 'report']));
+    const openapi = await call('GET', '/docs/json');
+    expect(Object.keys(openapi.json.paths as object)).toContain('/api/sites/{site}/sessions');
+  });
+
+  it('answers a bad body with 400 naming the field', async () => {
+    const res = await call('POST', '/api/sites/s1/gates/g1/open', { token: staff, body: { lane: 'sideways', reason: '' } });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('ERR_VALIDATION');
+    expect(res.json.message).toMatch(/lane/);
+  });
+
+  it('imports vehicles from CSV with a report of rejected rows', async () => {
+    const csv = '\uFEFF车牌号,房号,车型,能源类型\n京A11111,1栋101,小型车,燃油\n京A22222,1栋102,飞机,燃油\n京AD12345,1栋103,小型车,新能源\n';
+    const res = await call('POST', '/api/sites/s1/vehicles/import', { token: staff, payload: csv, headers: { 'content-type': 'text/csv' } });
+    expect(res.status).toBe(200);
+    expect(res.json.imported).toBe(2);
+    expect((res.json.rejected as { line: number }[]).map((r) => r.line)).toEqual([3]);
+    const list = await call('GET', '/api/sites/s1/vehicles?q=京A11111', { token: bureau });
+    expect(list.json.total).toBe(1);
+    expect((await call('POST', '/api/sites/s1/vehicles/import', { token: bureau, payload: csv, headers: { 'content-type': 'text/csv' } })).status).toBe(403);
+  });
+
+  it('keeps staff to their sites and bureau read-only', async () => {
+    expect((await call('GET', '/api/sites/s1/sessions')).status).toBe(401);
+    expect((await call('GET', '/api/sites/s1/sessions', { token: otherStaff })).status).toBe(403);
+    expect((await call('GET', '/api/sites/s1/sessions', { token: bureau })).status).toBe(200);
+    const open = await call('POST', '/api/sites/s1/gates/g1/open', { token: bureau, body: { lane: 'entry', reason: '测试' } });
+    expect(open.status).toBe(403);
+    expect(open.json.code).toBe('ERR_FORBIDDEN');
+    const sites = await call('GET', '/api/sites', { token: otherStaff });
+    expect(sites.json).toEqual([]);
+  });
+
+  it('opens a barrier by hand with a reason, commands it and audits who and why', async () => {
+    const barrier = await c.device('bar-in');
+    const command = await nextMessage<{ action: string; reasonCode: string }>(barrier, 'parking/s1/gate/g1/barrier/command', async () => {
+      const res = await call('POST', '/api/sites/s1/gates/g1/open', { token: staff, body: { lane: 'entry', reason: '救护车无牌照', plate: '' } });
+      expect(res.status).toBe(200);
+    });
+    expect(command).toMatchObject({ action: 'open', reasonCode: 'MANUAL_OPEN' });
+    const audit = await call('GET', '/api/sites/s1/audit', { token: admin });
+    const entry = (audit.json.items as { actor: string; action: string; reason: string }[]).find((a) => a.action === 'manualOpen');
+    expect(entry).toMatchObject({ actor: 'wang', reason: '救护车无牌照' });
+  });
+
+  it('finds a session by plate, quotes it with a breakdown, and serves the public fee lookup', async () => {
+    const camera = await c.device('cam-in');
+    const led = await c.device('led-in');
+    await nextMessage(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-in', 'entry', '鲁B24680', c.clock.now()), { qos: 1 }),
+    );
+    c.clock.advance(2 * 3600_000 + 1000); // 2h00m01s: 1 h free, then 2 started hours × ¥2 = ¥4
+    const found = await call('GET', '/api/sites/s1/sessions?plate=24680', { token: staff });
+    expect(found.json.total).toBe(1);
+    const id = (found.json.items as { id: string }[])[0]!.id;
+    const quote = await call('GET', `/api/sites/s1/sessions/${id}/quote`, { token: staff });
+    expect(quote.json.totalFen).toBe(400);
+    const items = quote.json.items as { amountFen: number }[];
+    expect(items.reduce((sum, i) => sum + i.amountFen, 0)).toBe(400);
+    const pub = await call('GET', '/api/public/sites/s1/fee?plate=鲁B24680');
+    expect(pub.json).toMatchObject({ plate: '鲁B24680', inside: true, dueFen: 400 });
+    expect(pub.json).not.toHaveProperty('sessionId');
+    const tariff = await call('GET', '/api/public/sites/s1/tariff');
+    expect((tariff.json.tariffs as { textZh: string }[])[0]?.textZh).toMatch(/临时车辆/);
+  });
+
+  it('accepts a signed payment callback once and refuses bad or replayed signatures', async () => {
+    const session = c.gateway.gateway.ledger.findOpenSession('s1', '鲁B24680')!;
+    const body = JSON.stringify({ paymentId: 'wx-001', site: 's1', sessionId: session.id, amountFen: 400, method: 'wechat' });
+    const ts = String(c.clock.now());
+    const headers = { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': signCallback(SECRET, ts, body) };
+    const first = await call('POST', '/api/payments/callback', { payload: body, headers });
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ applied: true, dueFen: 0 });
+    const again = await call('POST', '/api/payments/callback', { payload: body, headers });
+    expect(again.json).toMatchObject({ applied: false });
+    expect(c.gateway.gateway.ledger.getSession(session.id)?.paidFen).toBe(400);
+    const forged = await call('POST', '/api/payments/callback', { payload: body.replace('400', '1'), headers });
+    expect(forged.status).toBe(401);
+    expect(forged.json.code).toBe('ERR_BAD_SIGNATURE');
+    const oldTs = String(c.clock.now() - 10 * 60_000);
+    const stale = await call('POST', '/api/payments/callback', {
+      payload: body,
+      headers: { ...headers, 'x-timestamp': oldTs, 'x-signature': signCallback(SECRET, oldTs, body) },
+    });
+    expect(stale.status).toBe(401);
+  });
+
+  it('sets security headers', async () => {
+    const res = await call('GET', '/api/public/sites');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('x-powered-by')).toBeNull();
+  });
+});
