@@ -11,7 +11,11 @@ describe('HTTP API on a running gateway', () => {
   let bureau: string;
   let otherStaff: string;
 
-  async function call(method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string } = {}) {
+  async function call(
+    method: string,
+    url: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string } = {},
+  ) {
     const res = await fetch(`${c.gateway.httpUrl}${url}`, {
       method,
       headers: {
@@ -19,7 +23,11 @@ describe('HTTP API on a running gateway', () => {
         ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...opts.headers,
       },
-      ...(opts.payload !== undefined ? { body: opts.payload } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      ...(opts.payload !== undefined
+        ? { body: opts.payload }
+        : opts.body !== undefined
+          ? { body: JSON.stringify(opts.body) }
+          : {}),
     });
     const text = await res.text();
     let json: unknown = null;
@@ -67,28 +75,47 @@ describe('HTTP API on a running gateway', () => {
   });
 
   it('answers a bad body with 400 naming the field', async () => {
-    const res = await call('POST', '/api/sites/s1/gates/g1/open', { token: staff, body: { lane: 'sideways', reason: '' } });
+    const res = await call('POST', '/api/sites/s1/gates/g1/open', {
+      token: staff,
+      body: { lane: 'sideways', reason: '' },
+    });
     expect(res.status).toBe(400);
     expect(res.json.code).toBe('ERR_VALIDATION');
     expect(res.json.message).toMatch(/lane/);
   });
 
   it('imports vehicles from CSV with a report of rejected rows', async () => {
-    const csv = '\uFEFF车牌号,房号,车型,能源类型\n京A11111,1栋101,小型车,燃油\n京A22222,1栋102,飞机,燃油\n京AD12345,1栋103,小型车,新能源\n';
-    const res = await call('POST', '/api/sites/s1/vehicles/import', { token: staff, payload: csv, headers: { 'content-type': 'text/csv' } });
+    const csv =
+      '\uFEFF车牌号,房号,车型,能源类型\n京A11111,1栋101,小型车,燃油\n京A22222,1栋102,飞机,燃油\n京AD12345,1栋103,小型车,新能源\n';
+    const res = await call('POST', '/api/sites/s1/vehicles/import', {
+      token: staff,
+      payload: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(res.status).toBe(200);
     expect(res.json.imported).toBe(2);
     expect((res.json.rejected as { line: number }[]).map((r) => r.line)).toEqual([3]);
     const list = await call('GET', '/api/sites/s1/vehicles?q=京A11111', { token: bureau });
     expect(list.json.total).toBe(1);
-    expect((await call('POST', '/api/sites/s1/vehicles/import', { token: bureau, payload: csv, headers: { 'content-type': 'text/csv' } })).status).toBe(403);
+    expect(
+      (
+        await call('POST', '/api/sites/s1/vehicles/import', {
+          token: bureau,
+          payload: csv,
+          headers: { 'content-type': 'text/csv' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('keeps staff to their sites and bureau read-only', async () => {
     expect((await call('GET', '/api/sites/s1/sessions')).status).toBe(401);
     expect((await call('GET', '/api/sites/s1/sessions', { token: otherStaff })).status).toBe(403);
     expect((await call('GET', '/api/sites/s1/sessions', { token: bureau })).status).toBe(200);
-    const open = await call('POST', '/api/sites/s1/gates/g1/open', { token: bureau, body: { lane: 'entry', reason: '测试' } });
+    const open = await call('POST', '/api/sites/s1/gates/g1/open', {
+      token: bureau,
+      body: { lane: 'entry', reason: '测试' },
+    });
     expect(open.status).toBe(403);
     expect(open.json.code).toBe('ERR_FORBIDDEN');
     const sites = await call('GET', '/api/sites', { token: otherStaff });
@@ -97,13 +124,22 @@ describe('HTTP API on a running gateway', () => {
 
   it('opens a barrier by hand with a reason, commands it and audits who and why', async () => {
     const barrier = await c.device('bar-in');
-    const command = await nextMessage<{ action: string; reasonCode: string }>(barrier, 'parking/s1/gate/g1/barrier/command', async () => {
-      const res = await call('POST', '/api/sites/s1/gates/g1/open', { token: staff, body: { lane: 'entry', reason: '救护车无牌照', plate: '' } });
-      expect(res.status).toBe(200);
-    });
+    const command = await nextMessage<{ action: string; reasonCode: string }>(
+      barrier,
+      'parking/s1/gate/g1/barrier/command',
+      async () => {
+        const res = await call('POST', '/api/sites/s1/gates/g1/open', {
+          token: staff,
+          body: { lane: 'entry', reason: '救护车无牌照', plate: '' },
+        });
+        expect(res.status).toBe(200);
+      },
+    );
     expect(command).toMatchObject({ action: 'open', reasonCode: 'MANUAL_OPEN' });
     const audit = await call('GET', '/api/sites/s1/audit', { token: admin });
-    const entry = (audit.json.items as { actor: string; action: string; reason: string }[]).find((a) => a.action === 'manualOpen');
+    const entry = (audit.json.items as { actor: string; action: string; reason: string }[]).find(
+      (a) => a.action === 'manualOpen',
+    );
     expect(entry).toMatchObject({ actor: 'wang', reason: '救护车无牌照' });
   });
 
@@ -111,7 +147,9 @@ describe('HTTP API on a running gateway', () => {
     const camera = await c.device('cam-in');
     const led = await c.device('led-in');
     await nextMessage(led, 'parking/s1/gate/g1/display', () =>
-      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-in', 'entry', '鲁B24680', c.clock.now()), { qos: 1 }),
+      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-in', 'entry', '鲁B24680', c.clock.now()), {
+        qos: 1,
+      }),
     );
     c.clock.advance(2 * 3600_000 + 1000); // 2h00m01s: 1 h free, then 2 started hours × ¥2 = ¥4
     const found = await call('GET', '/api/sites/s1/sessions?plate=24680', { token: staff });
@@ -130,9 +168,19 @@ describe('HTTP API on a running gateway', () => {
 
   it('accepts a signed payment callback once and refuses bad or replayed signatures', async () => {
     const session = c.gateway.gateway.ledger.findOpenSession('s1', '鲁B24680')!;
-    const body = JSON.stringify({ paymentId: 'wx-001', site: 's1', sessionId: session.id, amountFen: 400, method: 'wechat' });
+    const body = JSON.stringify({
+      paymentId: 'wx-001',
+      site: 's1',
+      sessionId: session.id,
+      amountFen: 400,
+      method: 'wechat',
+    });
     const ts = String(c.clock.now());
-    const headers = { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': signCallback(SECRET, ts, body) };
+    const headers = {
+      'content-type': 'application/json',
+      'x-timestamp': ts,
+      'x-signature': signCallback(SECRET, ts, body),
+    };
     const first = await call('POST', '/api/payments/callback', { payload: body, headers });
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ applied: true, dueFen: 0 });

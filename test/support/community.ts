@@ -63,7 +63,7 @@ export interface Community {
 
 /** Broker, gateway and device credentials on free ports with a fresh data dir; `stop()` ends them all. */
 export async function startCommunity(
-  opts: { yaml?: string; start?: number; dataDir?: string; paymentSecret?: string } = {},
+  opts: { yaml?: string; start?: number; dataDir?: string; paymentSecret?: string; externalBrokerUrl?: string } = {},
 ): Promise<Community> {
   const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'community-'));
   const configFile = join(dir, 'site.yaml');
@@ -72,13 +72,18 @@ export async function startCommunity(
   const config = parseConfigText(yaml, configFile);
   const creds = await credentialsFor(deviceIdentities(config));
   const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
-  const broker = await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
-  const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
+  // A third-party broker (Mosquitto) runs without our device accounts: anonymous clients, no passwords.
+  const external = opts.externalBrokerUrl;
+  if (external) passwords.clear();
+  const broker = external
+    ? null
+    : await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
+  const brokerUrl = external ?? `mqtt://127.0.0.1:${broker!.port}`;
   const clock = new ManualClock(opts.start ?? Date.parse('2026-03-02T08:00:00+08:00'));
   const env = parseEnv({
     MQTT_URL: brokerUrl,
     MQTT_USERNAME: 'gateway',
-    MQTT_PASSWORD: passwords.get('gateway'),
+    ...(external ? {} : { MQTT_PASSWORD: passwords.get('gateway') }),
     HTTP_PORT: '0',
     HTTP_HOST: '127.0.0.1',
     DATA_DIR: dir,
@@ -113,7 +118,7 @@ export async function startCommunity(
     async stop() {
       await Promise.all(clients.map((c) => c.endAsync(true)));
       await community.gateway.stop();
-      await broker.stop();
+      await broker?.stop();
     },
   };
   return community;
