@@ -7,8 +7,15 @@ import { Ledger } from '../adapters/sqlite/ledger.ts';
 import { RegistryStore } from '../adapters/sqlite/registry-store.ts';
 import { createTimeSeries, type TimeSeries, timeSeriesConfigFromEnv } from '../adapters/timeseries/index.ts';
 import type { Config, Env } from '../config/config.ts';
+import { ConfigError, formatIssues } from '../config/config.ts';
 import type { Clock } from '../domain/clock.ts';
+import type { ReportSummaryPayload } from '../protocol/index.ts';
 import { createTopics, type ParsedMessage, type Topics } from '../protocol/index.ts';
+import { BureauAggregator } from '../reports/bureau-aggregator.ts';
+import type { ReportSummary } from '../reports/report.ts';
+import { ReportScheduler } from '../reports/report-scheduler.ts';
+import { ReportService } from '../reports/report-service.ts';
+import { ReportStore } from '../reports/report-store.ts';
 import { DeviceDispatch } from './device-dispatch.ts';
 import { EventBus } from './event-bus.ts';
 import { FeeService } from './fee-service.ts';
@@ -16,15 +23,8 @@ import { GateService, type RegistryPort } from './gate-service.ts';
 import type { Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { type OccupancyListener, OccupancyService } from './occupancy-service.ts';
-import { ConfigError, formatIssues } from '../config/config.ts';
-import { BureauAggregator } from '../reports/bureau-aggregator.ts';
-import { ReportScheduler } from '../reports/report-scheduler.ts';
-import { ReportService } from '../reports/report-service.ts';
-import { ReportStore } from '../reports/report-store.ts';
-import type { ReportSummary } from '../reports/report.ts';
 import { LedgerReportSource } from './report-source.ts';
 import { bridgeTimeSeries } from './timeseries-bridge.ts';
-import type { ReportSummaryPayload } from '../protocol/index.ts';
 
 export interface GatewayOptions {
   config: Config;
@@ -145,7 +145,7 @@ export class Gateway {
         devices: this.devices,
       }),
       store: this.reportStore,
-      publish: (topic, summary) => this.publishReport(summary),
+      publish: (_topic, summary) => this.publishReport(summary),
       clock,
       sites: config.sites,
       onError: (err, ctx) => log.error({ err: (err as Error).message, ...ctx }, 'report failed'),
@@ -168,7 +168,10 @@ export class Gateway {
       start: summary.start,
       end: summary.end,
       generatedAt: summary.generatedAt,
-      difficulty: { index: summary.index ?? 0, level: (summary.level ?? 'smooth') as ReportSummaryPayload['difficulty']['level'] },
+      difficulty: {
+        index: summary.index ?? 0,
+        level: (summary.level ?? 'smooth') as ReportSummaryPayload['difficulty']['level'],
+      },
       headline: {
         meanOccupancy: pct(f.meanOccupancy),
         peakOccupancy: pct(f.peakOccupancy),

@@ -52,7 +52,12 @@ export class LedgerReportSource implements ReportDataSource {
       vehicleClass: s.vehicleClass,
       feeFen: Math.max(0, s.feeFen ?? 0),
       paidFen: Math.max(0, s.paidFen),
-      flags: { fuzzy: s.fuzzy, noEntryRecord: s.noEntryRecord, manualOpen: s.manualOpen, visitorOverstay: overstays.has(s.id) },
+      flags: {
+        fuzzy: s.fuzzy,
+        noEntryRecord: s.noEntryRecord,
+        manualOpen: s.manualOpen,
+        visitorOverstay: overstays.has(s.id),
+      },
     }));
     const decisions = ledger
       .decisionsInRange(siteId, from, to)
@@ -63,7 +68,9 @@ export class LedgerReportSource implements ReportDataSource {
         lane: d.lane as 'entry' | 'exit',
         action: ALLOW.has(d.action) ? ('allow' as const) : DENY.has(d.action) ? ('deny' as const) : ('refer' as const),
         reason: d.reason,
-        ...(d.credentialKind && d.credentialKind !== 'blacklisted' ? { userClass: d.credentialKind as SessionRecord['userClass'] } : {}),
+        ...(d.credentialKind && d.credentialKind !== 'blacklisted'
+          ? { userClass: d.credentialKind as SessionRecord['userClass'] }
+          : {}),
       }));
     const registeredVehicles = this.deps.registry.vehicles.list({ site: siteId, limit: 1, offset: 0 }).total;
     return {

@@ -6,7 +6,12 @@ import type { EventBus, LiveEvent } from './event-bus.ts';
 type DecisionData = { gate: string; lane: 'entry' | 'exit'; action: string; reason: string; credentialKind?: string };
 type PaymentData = { amountFen: number; method: string; userClass: string; vehicleClass: string };
 
-const ACTIONS: Record<string, 'allow' | 'deny' | 'refer'> = { open: 'allow', deny: 'deny', refer: 'refer', hold: 'refer' };
+const ACTIONS: Record<string, 'allow' | 'deny' | 'refer'> = {
+  open: 'allow',
+  deny: 'deny',
+  refer: 'refer',
+  hold: 'refer',
+};
 
 /** Feeds the live events into the time-series recorder (occupancy snapshots are recorded by the gateway's tick). */
 export function bridgeTimeSeries(bus: EventBus, recorder: TimeSeriesRecorder): () => void {
@@ -28,7 +33,14 @@ export function bridgeTimeSeries(bus: EventBus, recorder: TimeSeriesRecorder): (
       }
       case 'payment': {
         const p = event.data as PaymentData;
-        recorder.revenue({ site: event.site, amountFen: p.amountFen, userClass: p.userClass, vehicleClass: p.vehicleClass, method: p.method, ts: event.at });
+        recorder.revenue({
+          site: event.site,
+          amountFen: p.amountFen,
+          userClass: p.userClass,
+          vehicleClass: p.vehicleClass,
+          method: p.method,
+          ts: event.at,
+        });
         return;
       }
       case 'space':
