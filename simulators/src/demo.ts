@@ -138,13 +138,17 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
         importVehiclesCsv(registry, residentsCsv(population), { site, importedBy: 'demo' });
       },
       async visitors(site, visits) {
+        for (const host of new Set(visits.map((v) => v.host))) {
+          if (!registry.households.has(site, host)) registry.households.put({ site, id: host, room: host });
+        }
         importVisitorsCsv(registry, visitorsCsv(visits), { site, importedBy: 'demo' });
       },
       async blacklist(site, vehicles) {
         importBlacklistCsv(registry, blacklistCsv(vehicles), { site, importedBy: 'demo' });
       },
     };
-    const registrar = fallbackRegistrar(httpRegistrar(api), inProcess, (m) => log.warn({}, m));
+    const warn = (m: string) => log.warn({}, m);
+    const registrar = fallbackRegistrar(httpRegistrar(api, warn), inProcess, warn);
 
     const communities = config.sites.map(
       (site) =>

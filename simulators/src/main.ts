@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     const api = new GatewayApi(env.GATEWAY_URL);
     await api.login(env.ADMIN_USERNAME ?? 'admin', env.ADMIN_PASSWORD);
     const skip: Registrar = { residents: async () => {}, visitors: async () => {}, blacklist: async () => {} };
-    registrar = fallbackRegistrar(httpRegistrar(api), skip, (m) => out(`warning: ${m}`));
+    const warn = (m: string) => out(`warning: ${m}`);
+    registrar = fallbackRegistrar(httpRegistrar(api, warn), skip, warn);
   } else {
     out('GATEWAY_URL or ADMIN_PASSWORD not set: residents are not registered, every car is a visitor to the gateway');
   }

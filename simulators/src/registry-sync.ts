@@ -70,22 +70,9 @@ export class GatewayApi {
     return text === '' ? null : JSON.parse(text);
   }
 
-  importVehicles(site: string, csvText: string): Promise<unknown> {
-    return this.request('POST', `/api/sites/${site}/vehicles/import`, csvText, 'text/csv');
-  }
-
-  addVisitor(site: string, visit: PlannedVisit): Promise<unknown> {
-    return this.request('POST', `/api/sites/${site}/visitors`, {
-      plate: visit.vehicle.plate,
-      host: visit.host,
-      validFrom: visit.validFrom,
-      validTo: visit.validTo,
-      note: '模拟访客',
-    });
-  }
-
-  addBlacklist(site: string, plate: string, reason: string): Promise<unknown> {
-    return this.request('POST', `/api/sites/${site}/blacklist`, { plate, reason });
+  /** CSV import of vehicles, visitors or the blacklist (docs/http-api.md). */
+  async importCsv(site: string, kind: 'vehicles' | 'visitors' | 'blacklist', csvText: string): Promise<ImportSummary> {
+    return (await this.request('POST', `/api/sites/${site}/${kind}/import`, csvText, 'text/csv')) as ImportSummary;
   }
 
   sessions(site: string, query: Record<string, string | number> = {}): Promise<SessionsPage> {
@@ -115,17 +102,38 @@ export interface Registrar {
   blacklist(site: string, vehicles: readonly SimVehicle[]): Promise<void>;
 }
 
-/** Through the HTTP API as admin. */
-export function httpRegistrar(api: GatewayApi): Registrar {
+export interface ImportSummary {
+  ok: boolean;
+  imported?: number;
+  updated?: number;
+  rejected?: { line: number; reason: string }[];
+  reason?: string;
+}
+
+/** Through the HTTP API's CSV imports, as admin; rejected rows are reported to `warn`. */
+export function httpRegistrar(api: GatewayApi, warn: (message: string) => void = () => {}): Registrar {
+  async function load(site: string, kind: 'vehicles' | 'visitors' | 'blacklist', text: string): Promise<void> {
+    const result = await api.importCsv(site, kind, text);
+    for (const r of result.rejected ?? []) warn(`${site} ${kind} import: line ${r.line}: ${r.reason}`);
+  }
+  const known = new Set<string>();
   return {
     async residents(site, population) {
-      await api.importVehicles(site, residentsCsv(population));
+      await load(site, 'vehicles', residentsCsv(population));
+      for (const v of population.residents) known.add(`${site}/${v.household}`);
     },
     async visitors(site, visits) {
-      for (const visit of visits) await api.addVisitor(site, visit);
+      if (visits.length === 0) return;
+      // Hosts without a car of their own are not in the registry yet.
+      for (const host of new Set(visits.map((v) => v.host))) {
+        if (known.has(`${site}/${host}`)) continue;
+        await api.request('POST', `/api/sites/${site}/households`, { id: host, room: host });
+        known.add(`${site}/${host}`);
+      }
+      await load(site, 'visitors', visitorsCsv(visits));
     },
-    async blacklist(site, vehicles) {
-      for (const v of vehicles) await api.addBlacklist(site, v.plate, '多次欠费逃费');
+    blacklist: async (site, vehicles) => {
+      if (vehicles.length > 0) await load(site, 'blacklist', blacklistCsv(vehicles));
     },
   };
 }
