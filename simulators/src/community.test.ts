@@ -74,4 +74,44 @@ describe('a simulated community against a stand-in gateway', () => {
     );
     expect(online.size).toBe(community.devices.all.length);
   });
+
+  it('faults on demand: tailgaters pass the loop without a plate read; devices lose power (will) and come back', async () => {
+    // 1 simulated hour per real second.
+    const clock = new SimClock({ start: Date.UTC(2026, 0, 4, 22, 50), speed: 3600 });
+    const responder = await h.observe('gateway', 'parking/laojie/gate/+/barrier/state');
+    const watch = await h.observe('gateway', 'parking/laojie/#');
+    const site = h.config.sites.find((s) => s.id === 'laojie')!;
+    const profile = { ...YANGGUANG, site: 'laojie', households: 10, blacklistAttemptsPerDay: 0 };
+    const community = new SimCommunity({
+      site,
+      profile,
+      clock,
+      brokerUrl: h.brokerUrl,
+      logins: h.logins,
+      seed: 11,
+      warmUpMinutes: 5,
+      faults: { tailgateRate: 1, offlinePerHour: 1 },
+    });
+    const fake = new FakeGateway({ client: responder.client, site: 'laojie', clock });
+    await fake.start();
+    const status = (device: string) => watch.on(`/device/${device}/status`).map((m) => m.payload.online);
+    try {
+      await community.start();
+      // Within the first simulated hour every device loses power once and is back 2–10 minutes later.
+      await watch.until(
+        () => community.devices.all.every((d) => status(d.deviceId).join() === 'true,false,true'),
+        20_000,
+      );
+      expect(community.stats.powerCuts).toBeGreaterThanOrEqual(community.devices.all.length);
+      await watch.until(() => community.stats.tailgates > 0, 20_000);
+    } finally {
+      await community.stop();
+      clock.stop();
+    }
+    // laojie's entry has no loop device: the camera reads and reports its virtual loop, in order.
+    const entry = watch.messages
+      .filter((m) => m.payload.lane === 'entry' && (m.topic.endsWith('/plate') || m.payload.state === 'passed'))
+      .map((m) => (m.topic.endsWith('/plate') ? 'read' : 'passed'));
+    expect(entry.join(' ')).toContain('read passed passed');
+  });
 });
