@@ -1,5 +1,6 @@
 import type { Ledger } from '../adapters/sqlite/ledger.ts';
 import type { OccupancyEngine } from '../domain/occupancy/index.ts';
+import type { Site } from '../domain/site.ts';
 import type { ParsedMessage } from '../protocol/index.ts';
 import type { EventBus } from './event-bus.ts';
 import type { GateService } from './gate-service.ts';
@@ -27,6 +28,7 @@ export class DeviceDispatch {
   readonly devices = new Map<string, DeviceHealth>();
   readonly barriers = new Map<string, BarrierView>();
   private readonly openCounts = new Map<string, number>();
+  private readonly bindings = new Map<string, Map<string, Set<string>>>();
 
   constructor(
     private readonly deps: {
@@ -59,9 +61,31 @@ export class DeviceDispatch {
     }
   }
 
+  /** Is the device the payload names one the config puts behind this topic? The broker checks topics, not payloads. */
+  private bound(message: ParsedMessage): boolean {
+    const site = this.deps.gate.site(message.params.site);
+    if (!site) return false;
+    let bindings = this.bindings.get(site.id);
+    if (!bindings) {
+      bindings = bindingsOf(site);
+      this.bindings.set(site.id, bindings);
+    }
+    const params = message.params as Record<string, string>;
+    const at = params.gate ?? params.space ?? '';
+    const device =
+      message.kind === 'deviceStatus' ? message.params.device : (message.payload as { deviceId: string }).deviceId;
+    return bindings.get(`${message.kind}/${at}`)?.has(device) ?? false;
+  }
+
   async dispatch(message: ParsedMessage, receivedAt: number): Promise<void> {
     const { gate, ledger, occupancy, metrics } = this.deps;
     metrics.inc('gateway_messages_total', { kind: message.kind });
+    if (!this.bound(message)) {
+      // A spoofed or unconfigured device id: it would grow the device table and claim other devices' event ids.
+      metrics.inc('gateway_rejected_total', { reason: 'wrong-device' });
+      this.deps.log.warn({ site: message.params.site, kind: message.kind }, 'payload names a device not on its topic');
+      return;
+    }
     switch (message.kind) {
       case 'plate': {
         this.seen(message.params.site, message.payload.deviceId, 'camera', receivedAt);
@@ -193,4 +217,35 @@ export class DeviceDispatch {
         metrics.inc('gateway_rejected_total', { reason: 'not-for-gateway' });
     }
   }
+}
+
+/** `kind/gate` or `kind/space` → the configured devices that may send it; `deviceStatus/` → every device. */
+function bindingsOf(site: Site): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (key: string, id: string | null | undefined) => {
+    if (!id) return;
+    let set = out.get(key);
+    if (!set) {
+      set = new Set();
+      out.set(key, set);
+    }
+    set.add(id);
+  };
+  for (const gate of site.gates) {
+    for (const lane of gate.lanes) {
+      add(`plate/${gate.id}`, lane.camera);
+      add(`loop/${gate.id}`, lane.loop);
+      add(`loop/${gate.id}`, lane.camera);
+      add(`barrierState/${gate.id}`, lane.barrier);
+      add(`payment/${gate.id}`, lane.payTerminal);
+      for (const id of [lane.camera, lane.barrier, lane.display, lane.loop, lane.payTerminal]) add('deviceStatus/', id);
+    }
+  }
+  for (const zone of site.zones) {
+    for (const space of zone.spaces) {
+      add(`spaceState/${space.id}`, space.sensor);
+      add('deviceStatus/', space.sensor);
+    }
+  }
+  return out;
 }
