@@ -2,7 +2,19 @@ import type { LoginReply, Role, User } from './types.ts';
 
 const STORAGE_KEY = 'parking.auth';
 
-export type AuthState = { token: string; expiresAt: number; user: User };
+/**
+ * `expiresAt` is on the gateway's clock, which in the demo runs accelerated, so it cannot be compared with the
+ * browser's. `localExpiresAt` is the browser-clock expiry when the reply looks like wall-clock time, else null and
+ * the server's 401 ends the session.
+ */
+export type AuthState = { token: string; expiresAt: number; localExpiresAt: number | null; user: User };
+
+const MAX_PLAUSIBLE_TTL_MS = 24 * 3_600_000;
+
+function localExpiry(expiresAt: number, now: number): number | null {
+  const ttl = expiresAt - now;
+  return ttl > 0 && ttl <= MAX_PLAUSIBLE_TTL_MS ? expiresAt : null;
+}
 
 let current: AuthState | null = load();
 const listeners = new Set<(auth: AuthState | null) => void>();
@@ -13,20 +25,21 @@ function load(): AuthState | null {
     const raw = sessionStorage.getItem(STORAGE_KEY);
     if (!raw) return null;
     const parsed = JSON.parse(raw) as AuthState;
-    if (typeof parsed.token !== 'string' || typeof parsed.expiresAt !== 'number' || !parsed.user) return null;
-    return parsed.expiresAt > Date.now() ? parsed : null;
+    if (typeof parsed.token !== 'string' || !parsed.user) return null;
+    return parsed.localExpiresAt === null || parsed.localExpiresAt > Date.now() ? parsed : null;
   } catch {
     return null;
   }
 }
 
 export function getAuth(): AuthState | null {
-  if (current && current.expiresAt <= Date.now()) expire();
+  if (current?.localExpiresAt && current.localExpiresAt <= Date.now()) expire();
   return current;
 }
 
 export function setAuth(reply: LoginReply): void {
-  current = { token: reply.token, expiresAt: reply.expiresAt, user: reply.user };
+  const localExpiresAt = localExpiry(reply.expiresAt, Date.now());
+  current = { token: reply.token, expiresAt: reply.expiresAt, localExpiresAt, user: reply.user };
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(current));
   scheduleExpiry();
   notify();
@@ -64,9 +77,8 @@ function notify(): void {
 
 function scheduleExpiry(): void {
   clearTimeout(expiryTimer);
-  if (!current) return;
-  // setTimeout overflows past 2^31-1 ms; tokens live 8 h, far below that.
-  const wait = Math.min(current.expiresAt - Date.now(), 2_147_000_000);
+  if (!current?.localExpiresAt) return;
+  const wait = current.localExpiresAt - Date.now();
   expiryTimer = setTimeout(
     function expireToken() {
       expire();

@@ -89,19 +89,34 @@ class LiveStream {
 export const liveStream = new LiveStream();
 
 /**
- * Call `onEvent` for each live event of `site` whose kind is in `kinds`. The handler is kept in a ref, so it may
- * change every render without reconnecting.
+ * Call `onEvent` for each live event of `site` whose kind is in `kinds`, and `onResync` each time the stream
+ * (re)connects, since events sent while it was down are lost. Handlers are kept in refs, so they may change every
+ * render without reconnecting.
  */
-export function useLiveEvents(site: string | null, kinds: LiveEventKind[], onEvent: (event: LiveEvent) => void): void {
+export function useLiveEvents(
+  site: string | null,
+  kinds: LiveEventKind[],
+  onEvent: (event: LiveEvent) => void,
+  onResync?: () => void,
+): void {
   const handler = useRef(onEvent);
   handler.current = onEvent;
+  const resync = useRef(onResync);
+  resync.current = onResync;
   const kindKey = kinds.join(',');
   useEffect(() => {
     if (!site) return;
     const wanted = new Set(kindKey.split(','));
-    return liveStream.subscribe(function onLiveEvent(event) {
+    const unsubscribe = liveStream.subscribe(function onLiveEvent(event) {
       if (wanted.has(event.kind) && (event.site === site || event.site === '')) handler.current(event);
     });
+    const unwatch = liveStream.onState(function onStreamState(connected) {
+      if (connected) resync.current?.();
+    });
+    return () => {
+      unwatch();
+      unsubscribe();
+    };
   }, [site, kindKey]);
 }
 

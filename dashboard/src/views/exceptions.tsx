@@ -17,7 +17,7 @@ export function ExceptionsQueue(props: { site: SiteInfo; canAct: boolean }) {
   const path = `/api/sites/${seg(props.site.id)}/exceptions`;
   const list = useResource(() => api<ParkingException[]>(path, { query: { status: 'open' } }), [props.site.id]);
   const reload = useThrottle(list.reload, 300);
-  useLiveEvents(props.site.id, ['exception'], reload);
+  useLiveEvents(props.site.id, ['exception'], reload, reload);
   return (
     <Async data={list.data} error={list.error} reload={list.reload}>
       {(items) =>

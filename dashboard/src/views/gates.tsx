@@ -125,7 +125,7 @@ function AuditLog(props: { site: SiteInfo }) {
     [props.site.id, offset],
   );
   const reload = useThrottle(audit.reload, 300);
-  useLiveEvents(offset === 0 ? props.site.id : null, ['audit'], reload);
+  useLiveEvents(offset === 0 ? props.site.id : null, ['audit'], reload, reload);
   const lang = getLang();
   return (
     <Card title={t('gates.audit')} testId="audit">

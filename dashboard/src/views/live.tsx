@@ -27,17 +27,26 @@ export function LiveView(props: { site: SiteInfo; canAct: boolean }) {
   const reloadOccupancy = useThrottle(occupancy.reload, 500);
   const reloadLanes = useThrottle(lanes.reload, 250);
 
-  useLiveEvents(site.id, ['occupancy', 'decision', 'display', 'barrier', 'session'], function onLive(event: LiveEvent) {
-    if (event.kind === 'occupancy') {
-      const payload = (event.data.occupancy as Record<string, unknown> | undefined) ?? event.data;
-      if (isOccupancy(payload)) occupancy.setData(payload as unknown as OccupancyPayload);
-      else reloadOccupancy();
+  useLiveEvents(
+    site.id,
+    ['occupancy', 'decision', 'display', 'barrier', 'session'],
+    function onLive(event: LiveEvent) {
+      if (event.kind === 'occupancy') {
+        const payload = (event.data.occupancy as Record<string, unknown> | undefined) ?? event.data;
+        if (isOccupancy(payload)) occupancy.setData(payload as unknown as OccupancyPayload);
+        else reloadOccupancy();
+        reloadSpaces();
+        return;
+      }
+      reloadLanes();
+      if (event.kind === 'session') reloadOccupancy();
+    },
+    function resync() {
+      reloadOccupancy();
       reloadSpaces();
-      return;
-    }
-    reloadLanes();
-    if (event.kind === 'session') reloadOccupancy();
-  });
+      reloadLanes();
+    },
+  );
 
   return (
     <div class="live" data-testid="live-view">

@@ -39,7 +39,7 @@ function SessionSearch(props: { site: SiteInfo; route: Route }) {
     [props.site.id, plate, from, to, status, offset],
   );
   const reload = useThrottle(result.reload, 1000);
-  useLiveEvents(offset === 0 ? props.site.id : null, ['session'], reload);
+  useLiveEvents(offset === 0 ? props.site.id : null, ['session'], reload, reload);
 
   function search(event: Event): void {
     event.preventDefault();
@@ -173,7 +173,9 @@ function SessionDetailView(props: { site: SiteInfo; id: string }) {
                 <dt>{t('sessions.status')}</dt>
                 <dd>
                   {session.status === 'open' ? t('sessions.statusOpen') : t('sessions.statusClosed')}
-                  {session.entryAt !== null && ` · ${duration((session.exitAt ?? Date.now()) - session.entryAt, lang)}`}
+                  {session.entryAt !== null &&
+                    session.exitAt !== null &&
+                    ` · ${duration(session.exitAt - session.entryAt, lang)}`}
                 </dd>
                 <dt>{t('sessions.credential')}</dt>
                 <dd>{tv('kind', session.credentialKind)}</dd>
