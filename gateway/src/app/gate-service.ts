@@ -1,56 +1,16 @@
-import type { Publisher } from '../adapters/mqtt/mqtt-link.ts';
 import type { Ledger } from '../adapters/sqlite/ledger.ts';
-import type { Config } from '../config/config.ts';
-import type { Clock } from '../domain/clock.ts';
 import { decideEntry, decideExit, type GateDecision, type PlateRead } from '../domain/gate/index.ts';
 import { matchPlate, normalizePlate, type PlateMatch } from '../domain/plate/index.ts';
 import { type Credential, resolveCredential } from '../domain/registry/index.ts';
 import type { Session } from '../domain/session/session.ts';
-import type { Lane, Site } from '../domain/site.ts';
-import type { BarrierCommandPayload, DisplayPayload, PaymentPayload, PlatePayload, Topics } from '../protocol/index.ts';
-import type { EventBus } from './event-bus.ts';
-import type { FeeService } from './fee-service.ts';
+import type { Site } from '../domain/site.ts';
+import type { BarrierCommandPayload, DisplayPayload, PlatePayload } from '../protocol/index.ts';
+import { applyPayment, type ManualOpenInput, manualOpen, type PaymentInput, type PaymentResult } from './gate-money.ts';
+import { type GateDeps, type LaneRef, MAX_CLOCK_SKEW_MS, STALE_READ_MS } from './gate-ports.ts';
 import { localClockTime } from './local-time.ts';
-import type { Logger } from './logger.ts';
-import type { Metrics } from './metrics.ts';
 
-/** What the gate needs from the registry (SQLite store in production). */
-export interface RegistryPort {
-  entriesFor(site: string, plate: string): Parameters<typeof resolveCredential>[3];
-  plates(site: string): Iterable<string>;
-}
-
-/** What the gate needs from occupancy: the one free-space figure, and the passages it causes. */
-export interface OccupancyPort {
-  free(site: string): number;
-  passage(site: string, gate: string, lane: 'entry' | 'exit', at: number): void;
-}
-
-export interface GateDeps {
-  config: Config;
-  ledger: Ledger;
-  registry: RegistryPort;
-  fees: FeeService;
-  occupancy: OccupancyPort;
-  publisher: Publisher;
-  topics: Topics;
-  clock: Clock;
-  metrics: Metrics;
-  bus: EventBus;
-  log: Logger;
-  newId(): string;
-}
-
-/** Device timestamps further than this from the gateway clock are not trusted (documented rule, README). */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-/** A plate read older than this on arrival is recorded but no longer opens a barrier: the car has gone. */
-export const STALE_READ_MS = 2 * 60_000;
-
-export interface LaneRef {
-  site: Site;
-  gate: string;
-  lane: Lane;
-}
+export type { GateDeps, LaneRef, OccupancyPort, RegistryPort } from './gate-ports.ts';
+export { MAX_CLOCK_SKEW_MS, STALE_READ_MS } from './gate-ports.ts';
 
 type Outcome = { decision: GateDecision; sessionId: string | null; commandId: string | null };
 
@@ -58,7 +18,7 @@ type Outcome = { decision: GateDecision; sessionId: string | null; commandId: st
 export class GateService {
   private readonly sites: Map<string, Site>;
 
-  constructor(private readonly deps: GateDeps) {
+  constructor(readonly deps: GateDeps) {
     this.sites = new Map(deps.config.sites.map((s) => [s.id, s]));
   }
 
@@ -257,7 +217,7 @@ export class GateService {
     if (sessionId && !stale) {
       if (decision.action === 'open') {
         const current = ledger.getSession(sessionId)!;
-        this.close(current, at, ref.gate, decision.reason, fee ?? noEntry);
+        this.closeSession(current, at, ref.gate, decision.reason, fee ?? noEntry);
         ledger.clearPendingExit(site.id, ref.gate, 'exit');
       } else if (decision.action === 'hold') {
         ledger.setPendingExit(site.id, ref.gate, 'exit', sessionId, at);
@@ -266,7 +226,7 @@ export class GateService {
     return this.record(ref, decision, read, at, eventRef, sessionId, stale);
   }
 
-  private close(
+  closeSession(
     session: Session,
     at: number,
     gate: string | null,
@@ -457,211 +417,17 @@ export class GateService {
   }
 
   /** A payment from a pay terminal (MQTT) or an online callback; opens a lane that waits for it. */
-  async onPayment(
+  onPayment(
     siteId: string,
-    input: Pick<PaymentPayload, 'sessionId' | 'plate' | 'amountFen' | 'method'> & {
-      paymentId: string;
-      source: 'terminal' | 'callback' | 'staff';
-    },
+    input: PaymentInput,
     at: number,
     claim?: { deviceId: string; eventId: string },
-  ): Promise<{ ok: true; applied: boolean; sessionId: string; dueFen: number } | { ok: false; reason: string }> {
-    const { ledger, fees } = this.deps;
-    const site = this.sites.get(siteId);
-    if (!site) return { ok: false, reason: `unknown site ${siteId}` };
-    const result = ledger.transaction(() => {
-      if (claim && !ledger.claimEvent(claim.deviceId, claim.eventId, 'payment', at))
-        return { duplicate: true as const };
-      const plate = input.plate ? normalizePlate(input.plate).plate : null;
-      const session = input.sessionId
-        ? ledger.getSession(input.sessionId)
-        : plate
-          ? ledger.findOpenSession(siteId, plate)
-          : null;
-      if (!session || session.site !== siteId) return { missing: true as const };
-      const applied = ledger.addPayment({
-        id: input.paymentId,
-        site: siteId,
-        sessionId: session.id,
-        plate: session.plate,
-        amountFen: input.amountFen,
-        method: input.method,
-        source: input.source,
-        at,
-      });
-      const fresh = ledger.getSession(session.id)!;
-      const quote = fresh.noEntryRecord
-        ? { totalFen: fresh.feeFen ?? 0, paidFen: fresh.paidFen, dueFen: (fresh.feeFen ?? 0) - fresh.paidFen }
-        : fees.quoteSession(fresh, ledger.paymentsFor(fresh.id), at);
-      const opens: { gate: string; commandId: string }[] = [];
-      if (fresh.status === 'open' && quote.dueFen <= 0) {
-        for (const pending of ledger.pendingExitsFor(siteId, fresh.id)) {
-          const ref = this.lane(siteId, pending.gate, 'exit');
-          if (!ref) continue;
-          this.close(fresh, at, pending.gate, 'EXIT_PAID', quote);
-          ledger.clearPendingExit(siteId, pending.gate, 'exit');
-          const commandId = this.deps.newId();
-          ledger.recordDecision({
-            site: siteId,
-            gate: pending.gate,
-            lane: 'exit',
-            at,
-            plate: fresh.plate,
-            readPlate: null,
-            action: 'open',
-            reason: 'EXIT_PAID',
-            sessionId: fresh.id,
-            credentialKind: fresh.credentialKind,
-            fuzzy: null,
-            display: {
-              lines: [fresh.plate, '缴费成功', '一路平安'],
-              voice: '缴费成功，一路平安',
-              colour: 'green',
-              seconds: 10,
-              commandId,
-            },
-            eventRef: claim ? `${claim.deviceId}/${claim.eventId}` : `payment/${input.paymentId}`,
-          });
-          opens.push({ gate: pending.gate, commandId });
-          break;
-        }
-      }
-      return { session: fresh, applied, dueFen: quote.dueFen, opens };
-    });
-    if ('duplicate' in result) {
-      this.deps.metrics.inc('gateway_duplicate_events_total', { kind: 'payment' });
-      return { ok: true, applied: false, sessionId: input.sessionId ?? '', dueFen: 0 };
-    }
-    if ('missing' in result) {
-      this.deps.metrics.inc('gateway_rejected_total', { reason: 'payment-no-session' });
-      return { ok: false, reason: 'no open session for this payment' };
-    }
-    if (result.applied) {
-      this.deps.metrics.inc('gateway_revenue_fen_total', { site: siteId, method: input.method }, input.amountFen);
-      this.deps.bus.emit({
-        type: 'session',
-        site: siteId,
-        at,
-        data: { sessionId: result.session.id, paidFen: result.session.paidFen },
-      });
-    }
-    for (const open of result.opens) {
-      const ref = this.lane(siteId, open.gate, 'exit')!;
-      await this.command(ref, open.commandId, 'EXIT_PAID', result.session.id, result.session.plate, at);
-      await this.show(
-        ref,
-        {
-          lines: [result.session.plate, '缴费成功', '一路平安'],
-          voice: '缴费成功，一路平安',
-          colour: 'green',
-          seconds: 10,
-        },
-        at,
-      );
-      this.deps.occupancy.passage(siteId, open.gate, 'exit', at);
-      this.deps.bus.emit({
-        type: 'decision',
-        site: siteId,
-        at,
-        data: {
-          gate: open.gate,
-          lane: 'exit',
-          plate: result.session.plate,
-          action: 'open',
-          reason: 'EXIT_PAID',
-          sessionId: result.session.id,
-        },
-      });
-    }
-    return { ok: true, applied: result.applied, sessionId: result.session.id, dueFen: result.dueFen };
+  ): Promise<PaymentResult> {
+    return applyPayment(this, siteId, input, at, claim);
   }
 
   /** Staff open a barrier by hand: identity and reason are required and audited. */
-  async manualOpen(input: {
-    site: string;
-    gate: string;
-    lane: 'entry' | 'exit';
-    actor: string;
-    reason: string;
-    plate?: string | undefined;
-  }): Promise<{ ok: true; commandId: string } | { ok: false; reason: string }> {
-    const ref = this.lane(input.site, input.gate, input.lane);
-    if (!ref) return { ok: false, reason: `unknown lane ${input.gate}/${input.lane}` };
-    const at = this.deps.clock.now();
-    const { ledger } = this.deps;
-    const commandId = this.deps.newId();
-    const display = {
-      lines: [input.plate ?? '人工开闸', '请通行'],
-      voice: '请通行',
-      colour: 'green' as const,
-      seconds: 10,
-    };
-    const sessionId = ledger.transaction(() => {
-      let sessionId: string | null = null;
-      const pending = ledger.db
-        .prepare('SELECT session_id FROM pending_exits WHERE site = ? AND gate = ? AND lane = ?')
-        .get(input.site, input.gate, input.lane) as { session_id: string } | undefined;
-      if (input.lane === 'exit' && pending) {
-        const session = ledger.getSession(pending.session_id);
-        if (session?.status === 'open') {
-          const quote = session.noEntryRecord
-            ? { totalFen: session.feeFen ?? 0 }
-            : this.deps.fees.quoteSession(session, ledger.paymentsFor(session.id), at);
-          ledger.markSession(session.id, { manualOpen: true });
-          this.close({ ...session, manualOpen: true }, at, input.gate, 'MANUAL_OPEN', quote);
-          sessionId = session.id;
-        }
-        ledger.clearPendingExit(input.site, input.gate, input.lane);
-      }
-      ledger.recordDecision({
-        site: input.site,
-        gate: input.gate,
-        lane: input.lane,
-        at,
-        plate: input.plate ?? null,
-        readPlate: null,
-        action: 'open',
-        reason: 'MANUAL_OPEN',
-        sessionId,
-        credentialKind: null,
-        fuzzy: null,
-        display: { ...display, commandId, actor: input.actor, manualReason: input.reason },
-        eventRef: `manual/${commandId}`,
-      });
-      ledger.audit({
-        at,
-        actor: input.actor,
-        action: 'manualOpen',
-        site: input.site,
-        target: `${input.gate}/${input.lane}`,
-        reason: input.reason,
-        detail: { commandId, plate: input.plate ?? null, sessionId },
-      });
-      return sessionId;
-    });
-    await this.command(ref, commandId, 'MANUAL_OPEN', sessionId, input.plate ?? null, at);
-    await this.show(ref, display, at);
-    this.deps.occupancy.passage(input.site, input.gate, input.lane, at);
-    this.deps.metrics.inc('gateway_manual_opens_total', { site: input.site });
-    this.deps.bus.emit({
-      type: 'audit',
-      site: input.site,
-      at,
-      data: { actor: input.actor, action: 'manualOpen', target: `${input.gate}/${input.lane}`, reason: input.reason },
-    });
-    this.deps.bus.emit({
-      type: 'decision',
-      site: input.site,
-      at,
-      data: {
-        gate: input.gate,
-        lane: input.lane,
-        plate: input.plate ?? '',
-        action: 'open',
-        reason: 'MANUAL_OPEN',
-        sessionId,
-      },
-    });
-    return { ok: true, commandId };
+  manualOpen(input: ManualOpenInput): ReturnType<typeof manualOpen> {
+    return manualOpen(this, input);
   }
 }

@@ -1,0 +1,250 @@
+import type { GateDecision } from '../domain/gate/index.ts';
+import { normalizePlate } from '../domain/plate/index.ts';
+import type { Session } from '../domain/session/session.ts';
+import type { Site } from '../domain/site.ts';
+import type { PaymentPayload } from '../protocol/index.ts';
+import type { GateDeps, LaneRef } from './gate-ports.ts';
+
+/** The parts of the gate service that payments and manual opens use. */
+export interface GateCore {
+  readonly deps: GateDeps;
+  site(id: string): Site | undefined;
+  lane(siteId: string, gateId: string, lane: 'entry' | 'exit'): LaneRef | null;
+  closeSession(
+    session: Session,
+    at: number,
+    gate: string | null,
+    reason: string,
+    fee: { totalFen: number; items?: unknown },
+  ): void;
+  command(
+    ref: LaneRef,
+    commandId: string,
+    reasonCode: string,
+    sessionId: string | null,
+    plate: string | null,
+    at: number,
+  ): Promise<void>;
+  show(ref: LaneRef, display: GateDecision['display'], at: number): Promise<void>;
+}
+
+export interface ManualOpenInput {
+  site: string;
+  gate: string;
+  lane: 'entry' | 'exit';
+  actor: string;
+  reason: string;
+  plate?: string | undefined;
+}
+
+/** A payment from a pay terminal (MQTT) or an online callback; opens a lane that waits for it. */
+export type PaymentInput = Pick<PaymentPayload, 'sessionId' | 'plate' | 'amountFen' | 'method'> & {
+  /** Idempotency key: the same payment id is applied once. */
+  paymentId: string;
+  source: 'terminal' | 'callback' | 'staff';
+};
+
+export type PaymentResult =
+  | { ok: true; applied: boolean; sessionId: string; dueFen: number }
+  | { ok: false; reason: string };
+
+export async function applyPayment(
+  gate: GateCore,
+  siteId: string,
+  input: PaymentInput,
+  at: number,
+  claim?: { deviceId: string; eventId: string },
+): Promise<PaymentResult> {
+  const { ledger, fees } = gate.deps;
+  const site = gate.site(siteId);
+  if (!site) return { ok: false, reason: `unknown site ${siteId}` };
+  const result = ledger.transaction(() => {
+    if (claim && !ledger.claimEvent(claim.deviceId, claim.eventId, 'payment', at)) return { duplicate: true as const };
+    const plate = input.plate ? normalizePlate(input.plate).plate : null;
+    const session = input.sessionId
+      ? ledger.getSession(input.sessionId)
+      : plate
+        ? ledger.findOpenSession(siteId, plate)
+        : null;
+    if (!session || session.site !== siteId) return { missing: true as const };
+    const applied = ledger.addPayment({
+      id: input.paymentId,
+      site: siteId,
+      sessionId: session.id,
+      plate: session.plate,
+      amountFen: input.amountFen,
+      method: input.method,
+      source: input.source,
+      at,
+    });
+    const fresh = ledger.getSession(session.id)!;
+    const quote = fresh.noEntryRecord
+      ? { totalFen: fresh.feeFen ?? 0, paidFen: fresh.paidFen, dueFen: (fresh.feeFen ?? 0) - fresh.paidFen }
+      : fees.quoteSession(fresh, ledger.paymentsFor(fresh.id), at);
+    const opens: { gate: string; commandId: string }[] = [];
+    if (fresh.status === 'open' && quote.dueFen <= 0) {
+      for (const pending of ledger.pendingExitsFor(siteId, fresh.id)) {
+        const ref = gate.lane(siteId, pending.gate, 'exit');
+        if (!ref) continue;
+        gate.closeSession(fresh, at, pending.gate, 'EXIT_PAID', quote);
+        ledger.clearPendingExit(siteId, pending.gate, 'exit');
+        const commandId = gate.deps.newId();
+        ledger.recordDecision({
+          site: siteId,
+          gate: pending.gate,
+          lane: 'exit',
+          at,
+          plate: fresh.plate,
+          readPlate: null,
+          action: 'open',
+          reason: 'EXIT_PAID',
+          sessionId: fresh.id,
+          credentialKind: fresh.credentialKind,
+          fuzzy: null,
+          display: {
+            lines: [fresh.plate, '缴费成功', '一路平安'],
+            voice: '缴费成功，一路平安',
+            colour: 'green',
+            seconds: 10,
+            commandId,
+          },
+          eventRef: claim ? `${claim.deviceId}/${claim.eventId}` : `payment/${input.paymentId}`,
+        });
+        opens.push({ gate: pending.gate, commandId });
+        break;
+      }
+    }
+    return { session: fresh, applied, dueFen: quote.dueFen, opens };
+  });
+  if ('duplicate' in result) {
+    gate.deps.metrics.inc('gateway_duplicate_events_total', { kind: 'payment' });
+    return { ok: true, applied: false, sessionId: input.sessionId ?? '', dueFen: 0 };
+  }
+  if ('missing' in result) {
+    gate.deps.metrics.inc('gateway_rejected_total', { reason: 'payment-no-session' });
+    return { ok: false, reason: 'no open session for this payment' };
+  }
+  if (result.applied) {
+    gate.deps.metrics.inc('gateway_revenue_fen_total', { site: siteId, method: input.method }, input.amountFen);
+    gate.deps.bus.emit({
+      type: 'session',
+      site: siteId,
+      at,
+      data: { sessionId: result.session.id, paidFen: result.session.paidFen },
+    });
+  }
+  for (const open of result.opens) {
+    const ref = gate.lane(siteId, open.gate, 'exit')!;
+    await gate.command(ref, open.commandId, 'EXIT_PAID', result.session.id, result.session.plate, at);
+    await gate.show(
+      ref,
+      {
+        lines: [result.session.plate, '缴费成功', '一路平安'],
+        voice: '缴费成功，一路平安',
+        colour: 'green',
+        seconds: 10,
+      },
+      at,
+    );
+    gate.deps.occupancy.passage(siteId, open.gate, 'exit', at);
+    gate.deps.bus.emit({
+      type: 'decision',
+      site: siteId,
+      at,
+      data: {
+        gate: open.gate,
+        lane: 'exit',
+        plate: result.session.plate,
+        action: 'open',
+        reason: 'EXIT_PAID',
+        sessionId: result.session.id,
+      },
+    });
+  }
+  return { ok: true, applied: result.applied, sessionId: result.session.id, dueFen: result.dueFen };
+}
+
+/** Staff open a barrier by hand: identity and reason are required and audited. */
+export async function manualOpen(
+  gate: GateCore,
+  input: ManualOpenInput,
+): Promise<{ ok: true; commandId: string } | { ok: false; reason: string }> {
+  const ref = gate.lane(input.site, input.gate, input.lane);
+  if (!ref) return { ok: false, reason: `unknown lane ${input.gate}/${input.lane}` };
+  const at = gate.deps.clock.now();
+  const { ledger } = gate.deps;
+  const commandId = gate.deps.newId();
+  const display = {
+    lines: [input.plate ?? '人工开闸', '请通行'],
+    voice: '请通行',
+    colour: 'green' as const,
+    seconds: 10,
+  };
+  const sessionId = ledger.transaction(() => {
+    let sessionId: string | null = null;
+    const pending = ledger.db
+      .prepare('SELECT session_id FROM pending_exits WHERE site = ? AND gate = ? AND lane = ?')
+      .get(input.site, input.gate, input.lane) as { session_id: string } | undefined;
+    if (input.lane === 'exit' && pending) {
+      const session = ledger.getSession(pending.session_id);
+      if (session?.status === 'open') {
+        const quote = session.noEntryRecord
+          ? { totalFen: session.feeFen ?? 0 }
+          : gate.deps.fees.quoteSession(session, ledger.paymentsFor(session.id), at);
+        ledger.markSession(session.id, { manualOpen: true });
+        gate.closeSession({ ...session, manualOpen: true }, at, input.gate, 'MANUAL_OPEN', quote);
+        sessionId = session.id;
+      }
+      ledger.clearPendingExit(input.site, input.gate, input.lane);
+    }
+    ledger.recordDecision({
+      site: input.site,
+      gate: input.gate,
+      lane: input.lane,
+      at,
+      plate: input.plate ?? null,
+      readPlate: null,
+      action: 'open',
+      reason: 'MANUAL_OPEN',
+      sessionId,
+      credentialKind: null,
+      fuzzy: null,
+      display: { ...display, commandId, actor: input.actor, manualReason: input.reason },
+      eventRef: `manual/${commandId}`,
+    });
+    ledger.audit({
+      at,
+      actor: input.actor,
+      action: 'manualOpen',
+      site: input.site,
+      target: `${input.gate}/${input.lane}`,
+      reason: input.reason,
+      detail: { commandId, plate: input.plate ?? null, sessionId },
+    });
+    return sessionId;
+  });
+  await gate.command(ref, commandId, 'MANUAL_OPEN', sessionId, input.plate ?? null, at);
+  await gate.show(ref, display, at);
+  gate.deps.occupancy.passage(input.site, input.gate, input.lane, at);
+  gate.deps.metrics.inc('gateway_manual_opens_total', { site: input.site });
+  gate.deps.bus.emit({
+    type: 'audit',
+    site: input.site,
+    at,
+    data: { actor: input.actor, action: 'manualOpen', target: `${input.gate}/${input.lane}`, reason: input.reason },
+  });
+  gate.deps.bus.emit({
+    type: 'decision',
+    site: input.site,
+    at,
+    data: {
+      gate: input.gate,
+      lane: input.lane,
+      plate: input.plate ?? '',
+      action: 'open',
+      reason: 'MANUAL_OPEN',
+      sessionId,
+    },
+  });
+  return { ok: true, commandId };
+}

@@ -1,0 +1,49 @@
+import type { Publisher } from '../adapters/mqtt/mqtt-link.ts';
+import type { Ledger } from '../adapters/sqlite/ledger.ts';
+import type { Config } from '../config/config.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { resolveCredential } from '../domain/registry/index.ts';
+import type { Lane, Site } from '../domain/site.ts';
+import type { Topics } from '../protocol/index.ts';
+import type { EventBus } from './event-bus.ts';
+import type { FeeService } from './fee-service.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+
+/** What the gate needs from the registry (SQLite store in production). */
+export interface RegistryPort {
+  entriesFor(site: string, plate: string): Parameters<typeof resolveCredential>[3];
+  plates(site: string): Iterable<string>;
+}
+
+/** What the gate needs from occupancy: the one free-space figure, and the passages it causes. */
+export interface OccupancyPort {
+  free(site: string): number;
+  passage(site: string, gate: string, lane: 'entry' | 'exit', at: number): void;
+}
+
+export interface GateDeps {
+  config: Config;
+  ledger: Ledger;
+  registry: RegistryPort;
+  fees: FeeService;
+  occupancy: OccupancyPort;
+  publisher: Publisher;
+  topics: Topics;
+  clock: Clock;
+  metrics: Metrics;
+  bus: EventBus;
+  log: Logger;
+  newId(): string;
+}
+
+/** Device timestamps further than this from the gateway clock are not trusted (documented rule, README). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** A plate read older than this on arrival is recorded but no longer opens a barrier: the car has gone. */
+export const STALE_READ_MS = 2 * 60_000;
+
+export interface LaneRef {
+  site: Site;
+  gate: string;
+  lane: Lane;
+}
