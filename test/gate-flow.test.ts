@@ -208,4 +208,33 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     expect(sessions.total).toBe(1);
     expect(c.gateway.gateway.metrics.count('gateway_duplicate_events_total', { kind: 'plate' })).toBe(1);
   });
+
+  it('finds the open session fuzzily at exit when the camera misreads a character (2/Z)', async () => {
+    const camera = await c.device('cam-out');
+    const led = await c.device('led-out');
+    await nextMessage(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync(
+        'parking/s1/gate/g1/plate',
+        plateEvent('cam-out', 'exit', '京A1Z345', c.clock.now(), { confidence: 0.95 }),
+        { qos: 1 },
+      ),
+    );
+    const decision = c.gateway.gateway.ledger.recentDecisions('s1', 'g1', 'exit', 1)[0]!;
+    expect(decision).toMatchObject({ plate: '京A12345', readPlate: '京A1Z345' });
+    expect(decision.fuzzy).toMatchObject({ read: '京A1Z345', matched: '京A12345' });
+    const fuzzy = c.gateway.gateway.ledger
+      .listExceptions('s1', 'open')
+      .find((e) => e.kind === 'fuzzyMatch' && e.readPlate === '京A1Z345');
+    expect(fuzzy?.plate).toBe('京A12345');
+  });
+
+  it('flags a visitor still inside past the registered window, once', async () => {
+    const gate = c.gateway.gateway.gate;
+    const visitor = c.gateway.gateway.ledger.findOpenSession('s1', '沪B77777')!;
+    expect(gate.flagOverstays(visitor.visitorUntil! - 1)).toBe(0);
+    expect(gate.flagOverstays(visitor.visitorUntil! + 60_000)).toBe(1);
+    expect(gate.flagOverstays(visitor.visitorUntil! + 120_000)).toBe(0);
+    const flagged = c.gateway.gateway.ledger.listExceptions('s1', 'open').filter((e) => e.kind === 'visitorOverstay');
+    expect(flagged.map((e) => e.sessionId)).toEqual([visitor.id]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Ledger } from '../adapters/sqlite/ledger.ts';
-import { decideEntry, decideExit, type GateDecision, type PlateRead } from '../domain/gate/index.ts';
+import { decideEntry, decideExit, type GateDecision, overstays, type PlateRead } from '../domain/gate/index.ts';
 import { matchPlate, normalizePlate, type PlateMatch } from '../domain/plate/index.ts';
 import { type Credential, resolveCredential } from '../domain/registry/index.ts';
 import type { Session } from '../domain/session/session.ts';
@@ -75,11 +75,16 @@ export class GateService {
     metrics.observe('gateway_decision_latency_ms', this.deps.clock.now() - receivedAt);
   }
 
-  private read(site: Site, payload: PlatePayload, candidates: () => Iterable<string>): PlateRead {
+  /**
+   * Entry: a low-confidence read is matched fuzzily against the registry. Exit: the open session is found exactly,
+   * then fuzzily, whatever the confidence (DESIGN §4 "Gate decisions").
+   */
+  private read(site: Site, payload: PlatePayload, candidates: () => Iterable<string>, alwaysFuzzy: boolean): PlateRead {
     const n = normalizePlate(payload.plate);
     let match: PlateMatch;
     if (n.format === 'none') match = { kind: 'none' };
-    else if (payload.confidence >= site.policies.fuzzyBelowConfidence) match = { kind: 'exact', plate: n.plate };
+    else if (!alwaysFuzzy && payload.confidence >= site.policies.fuzzyBelowConfidence)
+      match = { kind: 'exact', plate: n.plate };
     else match = matchPlate(n.plate, candidates());
     // A low-confidence read that matches nothing is still the best plate we have.
     if (match.kind === 'none' && n.format !== 'none') match = { kind: 'exact', plate: n.plate };
@@ -98,7 +103,7 @@ export class GateService {
   private entry(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): Outcome {
     const { ledger } = this.deps;
     const site = ref.site;
-    const read = this.read(site, payload, () => this.deps.registry.plates(site.id));
+    const read = this.read(site, payload, () => this.deps.registry.plates(site.id), false);
     const plate = read.match.kind === 'exact' || read.match.kind === 'fuzzy' ? read.match.plate : null;
     const credential = plate ? this.credentialFor(site, plate, at) : null;
     const open = plate ? ledger.findOpenSession(site.id, plate) : null;
@@ -106,7 +111,7 @@ export class GateService {
       at,
       localTime: localClockTime(at, site.timeZone),
       gate: ref.gate,
-      zones: [],
+      zones: ref.lane.zones,
       read,
       credential,
       insideAlready: open !== null,
@@ -157,7 +162,7 @@ export class GateService {
   private exit(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): Outcome {
     const { ledger, fees } = this.deps;
     const site = ref.site;
-    const read = this.read(site, payload, () => ledger.openPlates(site.id));
+    const read = this.read(site, payload, () => ledger.openPlates(site.id), true);
     const plate = read.match.kind === 'exact' || read.match.kind === 'fuzzy' ? read.match.plate : null;
     const session = plate ? ledger.findOpenSession(site.id, plate) : null;
     const fee =
@@ -414,6 +419,48 @@ export class GateService {
     };
     await this.deps.publisher.publish(this.deps.topics.build.display({ site: ref.site.id, gate: ref.gate }), payload);
     this.deps.bus.emit({ type: 'display', site: ref.site.id, at, data: { gate: ref.gate, ...payload } });
+  }
+
+  /** Flags each visitor still inside past their window (once per session), for staff. */
+  flagOverstays(at: number): number {
+    let raised = 0;
+    for (const site of this.sites.values()) {
+      const inside = this.deps.ledger
+        .openSessions(site.id)
+        .filter((s) => s.credentialKind === 'visitor' && s.entryAt !== null)
+        .map((s) => ({
+          id: s.id,
+          plate: s.plate,
+          entryAt: s.entryAt!,
+          credentialKind: s.credentialKind,
+          visitorUntil: s.visitorUntil,
+        }));
+      if (inside.length === 0) continue;
+      const flagged = new Set(
+        this.deps.ledger
+          .listExceptions(site.id, undefined, 10_000)
+          .filter((e) => e.kind === 'visitorOverstay')
+          .map((e) => e.sessionId),
+      );
+      for (const over of overstays(inside, at, site.policies)) {
+        if (flagged.has(over.sessionId)) continue;
+        const gate = site.gates[0]!;
+        this.raise(
+          { site, gate: gate.id, lane: gate.lanes[0]! },
+          at,
+          'visitorOverstay',
+          over.plate,
+          over.plate,
+          over.sessionId,
+          {
+            deadline: over.deadline,
+            overMs: over.overMs,
+          },
+        );
+        raised++;
+      }
+    }
+    return raised;
   }
 
   /** A payment from a pay terminal (MQTT) or an online callback; opens a lane that waits for it. */

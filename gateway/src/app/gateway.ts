@@ -211,7 +211,10 @@ export class Gateway {
     }
     if (++this.saveCounter % 5 === 0) this.occupancy.save();
     // An accelerated clock outruns cron; catching up is idempotent and cheap when nothing is due.
-    if (this.saveCounter % 30 === 0) await this.reports.catchUp();
+    if (this.saveCounter % 30 === 0) {
+      await this.reports.catchUp();
+      this.gate.flagOverstays(now);
+    }
   }
 
   health(): { status: 'ok' | 'degraded'; mqtt: boolean; ledger: boolean; alarms: string[]; [key: string]: unknown } {

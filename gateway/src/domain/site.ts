@@ -32,6 +32,8 @@ export const Lane = z.object({
   display: Id,
   loop: Id.optional(),
   payTerminal: Id.optional(),
+  /** Zones this lane leads to (for the zone rule per credential); empty = every zone. */
+  zones: z.array(Id).default([]),
 });
 export type Lane = z.infer<typeof Lane>;
 
