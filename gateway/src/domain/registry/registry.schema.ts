@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { normalizePlate } from '../plate/plate-normalize.ts';
 import { Id } from '../site.ts';
+import { Energy, VehicleClass } from '../tariff/tariff.schema.ts';
 
 /** A plate as stored: normalised on the way in; an empty read is refused. */
 export const PlateText = z
@@ -37,10 +38,8 @@ export const Household = z.object({
 });
 export type Household = z.infer<typeof Household>;
 
-export const VehicleClass = z.enum(['small', 'large', 'motorcycle']);
-export type VehicleClass = z.infer<typeof VehicleClass>;
-export const Energy = z.enum(['fuel', 'electric']);
-export type Energy = z.infer<typeof Energy>;
+// One definition of vehicle class and energy, shared with the tariff that prices them.
+export { Energy, VehicleClass } from '../tariff/tariff.schema.ts';
 
 /** A resident vehicle. Several may share a household, and several a space (一位多车). */
 export const Vehicle = z.object({
