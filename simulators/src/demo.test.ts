@@ -46,9 +46,9 @@ describe('npm start: the whole demo in one process', () => {
       wsPort: null,
       dataDir: join(dir, 'data'),
       configFile,
-      // Monday 2026-01-05 09:00 in Asia/Shanghai, 15 simulated minutes per real second.
+      // Monday 2026-01-05 09:00 in Asia/Shanghai, 10 simulated minutes per real second.
       start: Date.UTC(2026, 0, 5, 1, 0),
-      speed: 900,
+      speed: 600,
       scale: 0.1,
       seed: 'e2e',
       faults: {},
@@ -68,8 +68,8 @@ describe('npm start: the whole demo in one process', () => {
       const entered = tripOf(demo, car.plate, 'entered');
       yangguang.move({ at: demo.clock.now(), action: 'enter', vehicle: car });
       await entered;
-      // Two simulated hours later it leaves: first hour free, then 2 元 per started hour.
-      await demo.clock.sleep(2 * 3_600_000);
+      // 90 simulated minutes later it leaves: first hour free, then 2 元 per started hour.
+      await demo.clock.sleep(90 * 60_000);
       const paid = tripOf(demo, car.plate, 'paid');
       const exited = tripOf(demo, car.plate, 'exited');
       yangguang.move({ at: demo.clock.now(), action: 'leave', vehicle: car });
