@@ -28,15 +28,22 @@ export function canSeeSite(user: User, site: string): boolean {
   return user.sites.includes('*') || user.sites.includes(site);
 }
 
+const ROLE_CHECK = Symbol('role check');
+
 /** preHandler: the caller is logged in with one of the roles and, when the route names a site, may see it. */
 export function requireRole(roles: Role[], action: string) {
-  return async function checkRole(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  async function checkRole(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const user = request.user;
     if (!user) throw new Errors.Unauthenticated();
     if (!roles.includes(user.role)) throw new Errors.Forbidden(user.role, action);
     const site = (request.params as Record<string, unknown> | undefined)?.site;
     if (typeof site === 'string' && !canSeeSite(user, site)) throw new Errors.SiteForbidden(site);
-  };
+  }
+  return Object.assign(checkRole, { [ROLE_CHECK]: true });
+}
+
+export function isRoleCheck(hook: unknown): boolean {
+  return typeof hook === 'function' && ROLE_CHECK in hook;
 }
 
 export const READERS: Role[] = ['admin', 'staff', 'bureau'];

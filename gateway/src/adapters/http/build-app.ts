@@ -13,7 +13,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Gateway } from '../../app/gateway.ts';
-import { authenticate } from './auth.ts';
+import { authenticate, isRoleCheck } from './auth.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
@@ -68,6 +68,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.decorateRequest('user', null);
   app.addHook('onRequest', authenticate(gateway.accounts, now));
+  // Role checks run before the body is read and validated: a stranger gets 401, never a 400 describing the schema.
+  app.addHook('onRoute', function checkRolesFirst(route) {
+    const pre = [route.preHandler ?? []].flat();
+    const checks = pre.filter(isRoleCheck);
+    if (checks.length === 0) return;
+    route.onRequest = [...[route.onRequest ?? []].flat(), ...checks] as typeof route.onRequest;
+    route.preHandler = pre.filter((hook) => !isRoleCheck(hook)) as typeof route.preHandler;
+  });
 
   app.setErrorHandler(function handleError(error: FastifyError, request, reply) {
     if (hasZodFastifySchemaValidationErrors(error)) {
