@@ -81,7 +81,8 @@ export function reportRoutes(gateway: Gateway): FastifyPluginAsyncZod {
     app.get(
       '/api/bureau/evaluation',
       {
-        ...read,
+        // Every site's figures: staff are scoped to their own sites.
+        preHandler: requireRole(['admin', 'bureau'], 'read the evaluation of all sites'),
         schema: {
           tags: ['bureau'],
           querystring: z
