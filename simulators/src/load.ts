@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { DemoCredentials } from '../../broker/src/index.ts';
-import type { Site } from '../../gateway/src/domain/site.ts';
+import { Site } from '../../gateway/src/domain/site.ts';
 import { createSiteCredentials, type Logins } from './device-accounts.ts';
 import { SimSpaceSensor } from './devices/space-sensor.ts';
 import { createRandom } from './random.ts';
@@ -21,12 +21,12 @@ export function loadSites(sites: number, spacesPerSite: number): Site[] {
     const id = loadSiteId(i);
     const spaces = Array.from({ length: spacesPerSite }, (_, s) => {
       const space = `S${String(s + 1).padStart(4, '0')}`;
-      return { id: space, sensor: `sensor-${space}`, ev: false, accessible: false };
+      return { id: space, sensor: `sensor-${space}` };
     });
-    return {
+    // Parsed, so the site schema's defaults fill in whatever is not said here.
+    return Site.parse({
       id,
       name: `负载小区${i + 1}`,
-      timeZone: 'Asia/Shanghai',
       households: spacesPerSite,
       zones: [{ id: 'Z', name: '全区', capacity: spacesPerSite, spaces }],
       gates: [
@@ -40,20 +40,7 @@ export function loadSites(sites: number, spacesPerSite: number): Site[] {
         },
       ],
       tariffs: [resolve(repoRoot, 'tariffs/residential-guidance.yaml')],
-      thresholds: { almostFull: 0.9, full: 1 },
-      policies: {
-        antiPassback: 'deny',
-        residentsReserved: true,
-        visitorReserve: 0,
-        visitorsBypassReserve: false,
-        visitorMaxStayMinutes: 240,
-        admitTemporary: true,
-        overnight: { denyTemporary: false, from: '23:00', to: '06:00' },
-        noEntryRecord: 'fixedFee',
-        fuzzyBelowConfidence: 0.9,
-        zonesByCredential: {},
-      },
-    };
+    });
   });
 }
 
