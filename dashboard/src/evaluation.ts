@@ -1,4 +1,4 @@
-import type { EvaluationSite, Reason, TrendPoint } from './api/types.ts';
+import type { Evaluation, EvaluationSite, Reason, TrendPoint } from './api/types.ts';
 
 export const LEVEL_ORDER: Record<string, number> = { smooth: 0, moderate: 1, tight: 2, severe: 3 };
 
@@ -123,4 +123,43 @@ export function sortSites(sites: EvaluationSite[], key: SortKey): EvaluationSite
       typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb), 'zh-CN') : va - vb;
     return key.descending ? -order : order;
   });
+}
+
+type BureauRow = {
+  site: string;
+  siteName?: string;
+  index: number | null;
+  level: string | null;
+  reasons?: { zh?: string; en?: string } | null;
+  figures?: Record<string, unknown> | null;
+  delta?: Record<string, unknown> | null;
+};
+
+/** The gateway's bureau view (`ranking`, `worst`, `mostImproved`) read into the table's rows. */
+export function normaliseEvaluation(raw: Record<string, unknown>): Evaluation {
+  if (!Array.isArray(raw.ranking)) return raw as unknown as Evaluation;
+  const row = (r: BureauRow): EvaluationSite => {
+    const delta = r.delta?.index;
+    const deltaValue =
+      typeof delta === 'number'
+        ? delta
+        : typeof (delta as { change?: unknown })?.change === 'number'
+          ? (delta as { change: number }).change
+          : undefined;
+    return {
+      site: r.site,
+      name: r.siteName ?? r.site,
+      index: r.index,
+      level: r.level,
+      reasons: r.reasons ? [{ zh: r.reasons.zh, en: r.reasons.en }] : null,
+      indicators: r.figures ?? null,
+      trend: deltaValue === undefined ? null : { delta: deltaValue, points: [] },
+    };
+  };
+  return {
+    period: String(raw.period ?? ''),
+    sites: (raw.ranking as BureauRow[]).map(row),
+    worst: Array.isArray(raw.worst) ? (raw.worst as BureauRow[]).map((r) => r.site) : raw.worst,
+    improved: Array.isArray(raw.mostImproved) ? (raw.mostImproved as BureauRow[]).map((r) => r.site) : raw.improved,
+  };
 }

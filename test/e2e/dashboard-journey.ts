@@ -13,7 +13,8 @@ export interface JourneyTarget {
   site: string;
   /** A gate with an entry and an exit lane. */
   gate: string;
-  publishPlate(lane: 'entry' | 'exit', plate: string, confidence: number): Promise<void>;
+  /** Publish a camera read; resolves with the plate text as read (a low confidence read may be a misread). */
+  publishPlate(lane: 'entry' | 'exit', plate: string, confidence: number): Promise<string>;
 }
 
 const WAIT = { timeout: 20_000 };
@@ -31,7 +32,7 @@ export async function login(page: Page, target: JourneyTarget, who: Login): Prom
 }
 
 export async function logout(page: Page): Promise<void> {
-  await page.evaluate(() => sessionStorage.clear());
+  await page.evaluate('sessionStorage.clear()');
 }
 
 function lane(page: Page, target: JourneyTarget, which: 'entry' | 'exit'): Locator {
@@ -39,7 +40,7 @@ function lane(page: Page, target: JourneyTarget, which: 'entry' | 'exit'): Locat
 }
 
 /** Staff: a car enters and shows up live; a fuzzy exit read is confirmed; the barrier is opened by hand and audited. */
-export async function staffJourney(page: Page, target: JourneyTarget, plates: { resident: string; fuzzyRead: string }) {
+export async function staffJourney(page: Page, target: JourneyTarget, plates: { resident: string }) {
   await login(page, target, target.credentials.staff);
   await open(page, target, '#/live');
   await page.waitForSelector('[data-testid=live-view] [data-testid=site-free]', WAIT);
@@ -53,8 +54,8 @@ export async function staffJourney(page: Page, target: JourneyTarget, plates: { 
   await screenshot(page, 'staff-live');
 
   // A low-confidence exit read matched fuzzily to the car inside lands in the exceptions queue; staff confirm it.
-  await target.publishPlate('exit', plates.fuzzyRead, 0.6);
-  const fuzzy = page.locator('[data-testid=exception][data-kind=fuzzyMatch]', { hasText: plates.fuzzyRead }).first();
+  const fuzzyRead = await target.publishPlate('exit', plates.resident, 0.6);
+  const fuzzy = page.locator('[data-testid=exception][data-kind=fuzzyMatch]', { hasText: fuzzyRead }).first();
   await fuzzy.waitFor(WAIT);
   await screenshot(page, 'staff-exception');
   const exceptionId = await fuzzy.getAttribute('data-id');
@@ -75,14 +76,14 @@ export async function staffJourney(page: Page, target: JourneyTarget, plates: { 
   await screenshot(page, 'staff-gates-audit');
 
   // The fuzzy confirmation is audited too.
-  const audit = await page.locator('[data-testid=audit-table]').innerText();
+  const audit = await page.locator('[data-testid=audit-table]').textContent();
 
   // Sessions: the resident's session with its decisions and fee breakdown.
   await open(page, target, `#/sessions?plate=${encodeURIComponent(plates.resident)}`);
   await page.locator('[data-testid=session-table] a', { hasText: plates.resident }).first().click();
   await page.waitForSelector('[data-testid=session-detail]', WAIT);
   await screenshot(page, 'staff-session');
-  const session = await page.locator('[data-testid=session-detail]').innerText();
+  const session = await page.locator('[data-testid=session-detail]').textContent();
 
   for (const hash of ['#/vehicles', '#/visitors', '#/blacklist', '#/tariff']) {
     await open(page, target, hash);
@@ -90,7 +91,7 @@ export async function staffJourney(page: Page, target: JourneyTarget, plates: { 
     await screenshot(page, `staff-${hash.slice(2)}`);
   }
   await logout(page);
-  return { audit, session, exceptionId };
+  return { audit, session, exceptionId, fuzzyRead };
 }
 
 /** Bureau: the evaluation table, one community's drill-down, and one report opened in place. */
@@ -108,7 +109,7 @@ export async function bureauJourney(page: Page, target: JourneyTarget) {
   await page.locator('[data-testid=bureau-detail] [data-action=view-report]').first().click();
   const frame = page.locator('[data-testid=report-frame] iframe');
   await frame.waitFor(WAIT);
-  const reportText = await frame.contentFrame().locator('body').innerText();
+  const reportText = await frame.contentFrame().locator('body').textContent();
   await screenshot(page, 'bureau-report');
   await logout(page);
   return { rows, actsHidden, reportText };
@@ -119,7 +120,7 @@ export async function publicJourney(page: Page, target: JourneyTarget, plate: st
   await open(page, target, '#/');
   await page.waitForSelector('[data-testid=public-sites] .big-number', WAIT);
   await page.waitForSelector('[data-testid=public-tariff] .notice', WAIT);
-  const tariff = await page.locator('[data-testid=public-tariff] .notice').first().innerText();
+  const tariff = await page.locator('[data-testid=public-tariff] .notice').first().textContent();
   await page.fill('[data-testid=fee-lookup] input[name=plate]', plate);
   await page.click('[data-testid=fee-lookup] button[type=submit]');
   const result = page.locator('[data-testid=fee-result]');
@@ -127,5 +128,5 @@ export async function publicJourney(page: Page, target: JourneyTarget, plate: st
   await screenshot(page, 'public-fee');
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'public-phone');
-  return { tariff, fee: await result.innerText() };
+  return { tariff, fee: await result.textContent() };
 }

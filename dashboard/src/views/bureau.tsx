@@ -6,6 +6,7 @@ import { Async, Card, Empty, ErrorBox, LevelBadge, plainText } from '../componen
 import {
   indicatorColumns,
   indicatorsOf,
+  normaliseEvaluation,
   readIndicator,
   reasonsOf,
   type SortKey,
@@ -19,13 +20,16 @@ import { getLang, t } from '../i18n/i18n.ts';
 import { href, navigate, type Route } from '../router.ts';
 import { ReportList } from './reports.tsx';
 
-const PERIODS = ['month', 'week', 'day'] as const;
-const PERIOD_LABEL = { month: 'reports.monthly', week: 'reports.weekly', day: 'reports.daily' } as const;
+const PERIODS = ['daily', 'weekly', 'monthly'] as const;
+const PERIOD_LABEL = { monthly: 'reports.monthly', weekly: 'reports.weekly', daily: 'reports.daily' } as const;
 
 /** The bureau's view: every community in one sortable table with the index, level, reasons and trend; drill down. */
 export function BureauView(props: { route: Route }) {
-  const period = props.route.query.get('period') ?? 'month';
-  const evaluation = useResource(() => api<Evaluation>('/api/bureau/evaluation', { query: { period } }), [period]);
+  const period = props.route.query.get('period') ?? 'daily';
+  const evaluation = useResource(
+    () => api<Record<string, unknown>>('/api/bureau/evaluation', { query: { period } }).then(normaliseEvaluation),
+    [period],
+  );
   const drill = props.route.parts[1];
   return (
     <Async data={evaluation.data} error={evaluation.error} reload={evaluation.reload}>
@@ -71,7 +75,7 @@ function Ranking(props: { data: Evaluation; period: string }) {
     setError(null);
     try {
       await download(
-        `/api/bureau/evaluation.csv?period=${encodeURIComponent(props.period)}`,
+        `/api/bureau/evaluation?format=csv&lang=${getLang() === 'en' ? 'en' : 'zh'}&period=${encodeURIComponent(props.period)}`,
         `evaluation-${props.period}.csv`,
         'text/csv',
       );

@@ -36,7 +36,8 @@ export function ReportList(props: { siteId: string; timeZone?: string | undefine
   const [error, setError] = useState<unknown>(null);
   const lang = getLang();
 
-  const file = (row: ReportRow, ext: string) => `${base}/${seg(row.period)}/${row.start}.${ext}`;
+  const file = (row: ReportRow, ext: string) =>
+    `${base}/${seg(row.period)}/${row.start}.${ext}?lang=${lang === 'en' ? 'en' : 'zh'}`;
   const name = (row: ReportRow, ext: string) =>
     `report-${props.siteId}-${row.period}-${dateOnly(row.start, zone)}.${ext}`;
 
