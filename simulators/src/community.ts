@@ -263,7 +263,7 @@ export class SimCommunity extends EventEmitter {
     const rig = this.random.pick(this.devices.entryLanes);
     const admitted = await rig.turn(() => this.entryPassage(rig, state.vehicle));
     state.where = admitted ? 'inside' : 'outside';
-    if (admitted) await this.park(state);
+    if (admitted) await this.park(state, rig.zones);
   }
 
   private async entryPassage(rig: LaneRig, vehicle: SimVehicle): Promise<boolean> {
@@ -307,14 +307,15 @@ export class SimCommunity extends EventEmitter {
     this.trip('tailgate', vehicle, rig);
     const state = this.stateOf(vehicle);
     state.where = 'inside';
-    void this.park(state).catch(() => {});
+    void this.park(state, rig.zones).catch(() => {});
     const leaveAt = this.clock.now() + Math.round(Math.max(0.2, this.random.exponential(1)) * HOUR_MS);
     this.later(leaveAt, () => this.move({ at: leaveAt, action: 'leave', vehicle }));
   }
 
-  private async park(state: VehicleState): Promise<void> {
+  private async park(state: VehicleState, reachable: readonly string[] = []): Promise<void> {
     await this.pause((1 + this.random.next() * 3) * MINUTE);
-    const zones = this.site.zones;
+    const inReach = this.site.zones.filter((z) => reachable.length === 0 || reachable.includes(z.id));
+    const zones = inReach.length > 0 ? inReach : this.site.zones;
     const withRoom = zones.filter((z) => (this.parkedByZone.get(z.id) ?? 0) < z.capacity);
     const candidates = withRoom.length > 0 ? withRoom : zones;
     const total = candidates.reduce((sum, z) => sum + Math.max(1, z.capacity), 0);

@@ -34,6 +34,8 @@ export class LaneRig {
     readonly display: SimDisplay,
     readonly loopDevice: SimLoop | null,
     readonly pay: SimPayTerminal | null,
+    /** Zones this lane leads to; empty = every zone. */
+    readonly zones: readonly string[] = [],
   ) {}
 
   /** Run `work` when the vehicles ahead in this lane are through. */

@@ -99,7 +99,7 @@ export function buildDevices(options: SiteDevicesOptions): SiteDevices {
       const pay = lane.payTerminal
         ? once(lane.payTerminal, () => new SimPayTerminal({ ...base(lane.payTerminal!), gate: gate.id }))
         : null;
-      const rig = new LaneRig(site.id, gate, lane.lane, camera, barrier, display, loop, pay);
+      const rig = new LaneRig(site.id, gate, lane.lane, camera, barrier, display, loop, pay, lane.zones ?? []);
       (lane.lane === 'entry' ? entryLanes : exitLanes).push(rig);
     }
   }
