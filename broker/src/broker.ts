@@ -76,6 +76,10 @@ export type StartBrokerOptions = z.input<typeof BrokerConfig> & {
   credentials: readonly CredentialEntry[];
   /** Structured log sink; default: one JSON line per entry on stdout. */
   log?: BrokerLog;
+  /** aedes message emitter shared by cluster instances (mqemitter-redis); default: aedes' in-process one. */
+  mq?: unknown;
+  /** aedes async persistence (sessions, QoS 1 queues, retained, wills); default: aedes' in-memory one. */
+  persistence?: unknown;
 };
 
 export interface RunningBroker {
@@ -237,6 +241,8 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
   }
 
   const aedes = await Aedes.createBroker({
+    ...(options.mq === undefined ? {} : { mq: options.mq }),
+    ...(options.persistence === undefined ? {} : { persistence: options.persistence }),
     concurrency: limits.concurrency,
     drainTimeout: limits.drainTimeout,
     connectTimeout: limits.connectTimeout,

@@ -1,4 +1,8 @@
-export type BrokerErrorCode = 'ERR_BROKER_CREDENTIALS' | 'ERR_BROKER_CONFIG' | 'ERR_BROKER_DEMO_PLAN';
+export type BrokerErrorCode =
+  | 'ERR_BROKER_CREDENTIALS'
+  | 'ERR_BROKER_CONFIG'
+  | 'ERR_BROKER_DEMO_PLAN'
+  | 'ERR_BROKER_REDIS';
 
 /** A broker fault with a stable code. */
 export class BrokerError extends Error {
