@@ -48,8 +48,10 @@ export interface StartDemoOptions {
   /** Share of each community's households and guests simulated (default 1). */
   scale?: number;
   faults?: Partial<SimFaults>;
-  /** A line per display message (default: none). */
-  print?: (line: string) => void;
+  /** A line per display message, with the simulated time it was shown (default: none). */
+  print?: (line: string, at: number) => void;
+  /** Called once broker and gateway run and the registry is filled, before the simulated devices start. */
+  onReady?: (demo: Omit<RunningDemo, 'communities' | 'stop'>) => void;
   /** Each gate passage of the simulation. */
   onTrip?: (trip: TripEvent) => void;
   log?: Logger;
@@ -161,7 +163,7 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
           logins: accounts.logins,
           seed: options.seed ?? 'demo',
           faults: options.faults ?? DEMO_FAULTS,
-          print: options.print ? (line) => options.print!(`${site.name} ${line}`) : undefined,
+          print: options.print ? (line) => options.print!(`${site.name} ${line}`, clock.now()) : undefined,
           beforeDay: (plan) =>
             registrar.visitors(
               site.id,
@@ -177,14 +179,16 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
         log.warn({ site: community.site.id, err: String(err) }, 'simulated device error'),
       );
     }
+    const wsUrl = broker.wsPort === null ? null : `ws://127.0.0.1:${broker.wsPort}/mqtt`;
+    const ready = { httpUrl: gateway.httpUrl, mqttUrl, wsUrl, credentials, clock, gateway, broker };
+    options.onReady?.(ready);
     if (options.simulate ?? true) {
       for (const community of communities) {
         stack.push(() => community.stop());
         await community.start();
       }
     }
-    const wsUrl = broker.wsPort === null ? null : `ws://127.0.0.1:${broker.wsPort}/mqtt`;
-    return { httpUrl: gateway.httpUrl, mqttUrl, wsUrl, credentials, clock, communities, gateway, broker, stop: unwind };
+    return { ...ready, communities, stop: unwind };
   } catch (err) {
     await unwind();
     throw err;
@@ -212,7 +216,20 @@ async function main(): Promise<void> {
     return value;
   };
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  let clock: SimClock | null = null;
+  function banner(demo: Omit<RunningDemo, 'communities' | 'stop'>): void {
+    const { admin, staff, bureau } = demo.credentials;
+    out('');
+    out('小区智能停车演示 / Smart-parking demo');
+    out(`  仪表盘 Dashboard   ${demo.httpUrl}/`);
+    out(`  HTTP API           ${demo.httpUrl}/api  (OpenAPI: ${demo.httpUrl}/docs/json)`);
+    out(`  MQTT               ${demo.mqttUrl}${demo.wsUrl ? `   WebSocket ${demo.wsUrl}` : ''}`);
+    out(`  管理员 admin       ${admin.username} / ${admin.password}`);
+    out(`  物业 staff         ${staff.username} / ${staff.password}`);
+    out(`  住建局 bureau      ${bureau.username} / ${bureau.password}`);
+    out(`  模拟时钟 clock     ${localClock(demo.clock.now())} (Asia/Shanghai), ${demo.clock.speed}× real time`);
+    out('  Ctrl-C stops everything.');
+    out('');
+  }
   const demo = await startDemo({
     httpPort: num('HTTP_PORT', 8080),
     mqttPort: num('MQTT_PORT', 1883),
@@ -223,21 +240,9 @@ async function main(): Promise<void> {
     seed: env.DEMO_SEED ?? 'demo',
     faults: env.DEMO_FAULTS === 'off' ? {} : DEMO_FAULTS,
     host: env.HTTP_HOST ?? '127.0.0.1',
-    print: (line) => out(`${clock ? localClock(clock.now()) : '--:--'} ${line}`),
+    onReady: banner,
+    print: (line, at) => out(`${localClock(at)} ${line}`),
   });
-  clock = demo.clock;
-  const { admin, staff, bureau } = demo.credentials;
-  out('');
-  out('小区智能停车演示 / Smart-parking demo');
-  out(`  仪表盘 Dashboard   ${demo.httpUrl}/`);
-  out(`  HTTP API           ${demo.httpUrl}/api  (OpenAPI: ${demo.httpUrl}/docs/json)`);
-  out(`  MQTT               ${demo.mqttUrl}${demo.wsUrl ? `   WebSocket ${demo.wsUrl}` : ''}`);
-  out(`  管理员 admin       ${admin.username} / ${admin.password}`);
-  out(`  物业 staff         ${staff.username} / ${staff.password}`);
-  out(`  住建局 bureau      ${bureau.username} / ${bureau.password}`);
-  out(`  模拟时钟 clock     ${localClock(demo.clock.now())} (Asia/Shanghai), ${demo.clock.speed}× real time`);
-  out('  Ctrl-C stops everything.');
-  out('');
   let stopping = false;
   function shutdown(signal: string): void {
     if (stopping) return;
