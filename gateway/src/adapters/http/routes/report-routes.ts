@@ -67,7 +67,8 @@ export function reportRoutes(gateway: Gateway): FastifyPluginAsyncZod {
         schema: {
           tags: ['reports'],
           params: SiteParams.extend({ period: Period }),
-          body: z.object({ at: z.number().int() }),
+          // Years 2000–2099: outside that a period start is negative or past the Date range and generation threw.
+          body: z.object({ at: z.number().int().min(946_684_800_000).max(4_102_444_800_000) }),
         },
       },
       async function generate(request) {
