@@ -17,6 +17,16 @@ export const BureauRow = z.object({
   reasons: z.object({ zh: z.string(), en: z.string() }),
   figures: ReportSummary.shape.figures,
   previousStart: z.number().nullable(),
+  /** The latest periods, oldest first, for trend charts. */
+  trend: z.array(
+    z.object({
+      start: z.number(),
+      index: z.number().nullable(),
+      meanOccupancy: z.number().nullable(),
+      peakOccupancy: z.number().nullable(),
+      saturationHours: z.number(),
+    }),
+  ),
   delta: z.object({
     index: Delta,
     meanOccupancy: Delta,
@@ -36,6 +46,9 @@ export const BureauView = z.object({
   mostImproved: z.array(BureauRow),
 });
 export type BureauView = z.infer<typeof BureauView>;
+
+/** How many periods each community's trend shows. */
+const TREND_PERIODS = 12;
 
 function diff(a: number | null, b: number | null | undefined): number | null {
   return a === null || b === null || b === undefined ? null : a - b;
@@ -85,6 +98,16 @@ export class BureauAggregator {
         reasons: current.reasons,
         figures: current.figures,
         previousStart: previous?.start ?? null,
+        trend: list
+          .slice(0, TREND_PERIODS)
+          .reverse()
+          .map((s) => ({
+            start: s.start,
+            index: s.index,
+            meanOccupancy: s.figures.meanOccupancy,
+            peakOccupancy: s.figures.peakOccupancy,
+            saturationHours: s.figures.saturationHours,
+          })),
         delta: {
           index: diff(current.index, previous?.index),
           meanOccupancy: diff(current.figures.meanOccupancy, previous?.figures.meanOccupancy),
@@ -105,7 +128,7 @@ export class BureauAggregator {
       period,
       start: rows.reduce<number | null>((m, r) => (m === null || r.start > m ? r.start : m), null),
       ranking: rows,
-      worst: rows.filter((r) => r.index !== null).slice(0, top),
+      worst: rows.filter((r) => r.index !== null && r.index > 0).slice(0, top),
       mostImproved: improved.slice(0, top),
     };
   }

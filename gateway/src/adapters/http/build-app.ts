@@ -29,6 +29,11 @@ export interface AppOptions {
   /** Folder with the built dashboard; served at `/` when it exists. */
   dashboardDir?: string | undefined;
   logger?: boolean;
+  /**
+   * Real time for what the outside world times: login tokens and signed callbacks. The gateway's own clock may run
+   * accelerated (demo) or by hand (tests), so it is not used for these.
+   */
+  wallClock?: { now(): number };
   /** Extra route plugins (reports, registry) registered with the same services. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -43,7 +48,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const { gateway } = opts;
-  const now = () => gateway.options.clock.now();
+  const wall = opts.wallClock ?? { now: () => Date.now() };
+  const now = () => wall.now();
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -100,10 +106,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     });
   });
 
-  await app.register(authRoutes(gateway));
+  await app.register(authRoutes(gateway, wall));
   await app.register(publicRoutes(gateway));
   await app.register(liveRoutes(gateway));
-  await app.register(sessionRoutes(gateway, opts.paymentSecret));
+  await app.register(sessionRoutes(gateway, opts.paymentSecret, wall));
   await app.register(opsRoutes(gateway));
   await app.register(registryRoutes(gateway));
   await app.register(reportRoutes(gateway));

@@ -9,9 +9,9 @@ export const TOKEN_TTL_MS = 8 * 3600_000;
 
 const Login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 
-export function authRoutes(gateway: Gateway): FastifyPluginAsyncZod {
+export function authRoutes(gateway: Gateway, wall: { now(): number }): FastifyPluginAsyncZod {
   return async function auth(app) {
-    const now = () => gateway.options.clock.now();
+    const now = () => wall.now();
     app.post(
       '/api/auth/login',
       {
@@ -19,7 +19,7 @@ export function authRoutes(gateway: Gateway): FastifyPluginAsyncZod {
         schema: {
           tags: ['auth'],
           body: Login,
-          response: { 200: z.object({ token: z.string(), expiresAt: z.number(), user: User }) },
+          response: { 200: z.object({ token: z.string(), expiresAt: z.number(), ttlMs: z.number(), user: User }) },
         },
       },
       async function login(request) {
@@ -38,7 +38,7 @@ export function authRoutes(gateway: Gateway): FastifyPluginAsyncZod {
           reason: null,
           detail: null,
         });
-        return { ...issued, user };
+        return { ...issued, ttlMs: TOKEN_TTL_MS, user };
       },
     );
     app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async function logout(request, reply) {

@@ -30,6 +30,8 @@ const FeeItem = z.object({
 });
 const PublicFee = z.object({
   plate: z.string(),
+  /** The gateway's time of the quote (its clock may run accelerated in the demo). */
+  quotedAt: z.number(),
   inside: z.boolean(),
   entryAt: z.number().nullable(),
   totalFen: z.number(),
@@ -110,16 +112,14 @@ export function publicRoutes(gateway: Gateway): FastifyPluginAsyncZod {
         const site = siteOf(gateway, request.params.site);
         const plate = normalizePlate(request.query.plate).plate;
         const session = gateway.ledger.findOpenSession(site.id, plate);
+        const quotedAt = gateway.options.clock.now();
         if (!session || session.entryAt === null) {
-          return { plate, inside: false, entryAt: null, totalFen: 0, paidFen: 0, dueFen: 0, items: [] };
+          return { plate, quotedAt, inside: false, entryAt: null, totalFen: 0, paidFen: 0, dueFen: 0, items: [] };
         }
-        const quote = gateway.fees.quoteSession(
-          session,
-          gateway.ledger.paymentsFor(session.id),
-          gateway.options.clock.now(),
-        );
+        const quote = gateway.fees.quoteSession(session, gateway.ledger.paymentsFor(session.id), quotedAt);
         return {
           plate,
+          quotedAt,
           inside: true,
           entryAt: session.entryAt,
           totalFen: quote.totalFen,

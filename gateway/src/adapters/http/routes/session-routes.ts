@@ -37,7 +37,11 @@ export function signCallback(secret: string, timestamp: string, rawBody: string)
   return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
 }
 
-export function sessionRoutes(gateway: Gateway, paymentSecret: string | undefined): FastifyPluginAsyncZod {
+export function sessionRoutes(
+  gateway: Gateway,
+  paymentSecret: string | undefined,
+  wall: { now(): number },
+): FastifyPluginAsyncZod {
   return async function sessions(app) {
     const now = () => gateway.options.clock.now();
     const read = { preHandler: requireRole(READERS, 'read') };
@@ -166,7 +170,7 @@ export function sessionRoutes(gateway: Gateway, paymentSecret: string | undefine
             gateway.metrics.inc('http_bad_signatures_total');
             throw new Errors.BadSignature('HMAC does not match');
           }
-          const age = now() - Number(timestamp);
+          const age = wall.now() - Number(timestamp);
           if (!Number.isFinite(age) || Math.abs(age) > CALLBACK_WINDOW_MS)
             throw new Errors.BadSignature('timestamp outside the 5 minute window');
           const body = request.body as z.infer<typeof Callback>;
