@@ -1,22 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 
 let dir: string;
-let configFile: string;
+const configFile = 'config/demo.yaml';
 let child: ChildProcess | null = null;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'demo-program-'));
-  // As in demo.test.ts: the demo config with absolute tariff paths and no guidance ceiling.
-  const config = parse(await readFile('config/demo.yaml', 'utf8'));
-  delete config.guidancePrice;
-  for (const site of config.sites) site.tariffs = site.tariffs.map((t: string) => resolve('config', t));
-  configFile = join(dir, 'demo.yaml');
-  await writeFile(configFile, stringify(config));
 });
 
 afterAll(async () => {

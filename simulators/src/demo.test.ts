@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { silentLogger } from '../../gateway/src/app/logger.ts';
 import type { TripEvent } from './community.ts';
 import { type RunningDemo, startDemo } from './demo.ts';
@@ -10,17 +9,10 @@ import type { SimVehicle } from './population.ts';
 import { GatewayApi } from './registry-sync.ts';
 
 let dir: string;
-let configFile: string;
+const configFile = 'config/demo.yaml';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'demo-e2e-'));
-  // The demo config with tariff paths made absolute; the guidance-price ceiling is left out, since the
-  // example tariffs and the ceiling are still being reconciled (a tariff matter, not the gate flow under test).
-  const config = parse(await readFile('config/demo.yaml', 'utf8'));
-  delete config.guidancePrice;
-  for (const site of config.sites) site.tariffs = site.tariffs.map((t: string) => resolve('config', t));
-  configFile = join(dir, 'demo.yaml');
-  await writeFile(configFile, stringify(config));
 });
 
 afterAll(async () => {

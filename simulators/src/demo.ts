@@ -230,7 +230,32 @@ async function main(): Promise<void> {
     out('  Ctrl-C stops everything.');
     out('');
   }
-  const demo = await startDemo({
+  let demo: RunningDemo | null = null;
+  let stopping = false;
+  function stopNow(running: RunningDemo): void {
+    const guard = setTimeout(() => {
+      process.stderr.write('stop took longer than 15 s; exiting\n');
+      process.exit(1);
+    }, 15_000);
+    guard.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`stop failed: ${err}\n`);
+        process.exit(1);
+      },
+    );
+  }
+  function shutdown(signal: string): void {
+    if (stopping) return;
+    stopping = true;
+    out(`${signal}: stopping devices, gateway and broker…`);
+    // A signal during start-up is acted on as soon as start-up is done.
+    if (demo) stopNow(demo);
+  }
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  demo = await startDemo({
     httpPort: num('HTTP_PORT', 8080),
     mqttPort: num('MQTT_PORT', 1883),
     wsPort: env.MQTT_WS_PORT === 'off' ? null : num('MQTT_WS_PORT', 8083),
@@ -243,26 +268,7 @@ async function main(): Promise<void> {
     onReady: banner,
     print: (line, at) => out(`${localClock(at)} ${line}`),
   });
-  let stopping = false;
-  function shutdown(signal: string): void {
-    if (stopping) return;
-    stopping = true;
-    out(`${signal}: stopping devices, gateway and broker…`);
-    const guard = setTimeout(() => {
-      process.stderr.write('stop took longer than 15 s; exiting\n');
-      process.exit(1);
-    }, 15_000);
-    guard.unref();
-    demo.stop().then(
-      () => process.exit(0),
-      (err) => {
-        process.stderr.write(`stop failed: ${err}\n`);
-        process.exit(1);
-      },
-    );
-  }
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (stopping) stopNow(demo);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
