@@ -96,6 +96,7 @@ export interface RunningBroker {
 /** Refused publishes in `drop` mode are rerouted here: no client may subscribe to it. */
 export const REFUSED_TOPIC = '$parking-broker/refused';
 
+const IDENTIFIER_REJECTED = 2;
 const NOT_AUTHORIZED = 5;
 const SERVER_UNAVAILABLE = 3;
 
@@ -151,7 +152,9 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
         if (reason !== null || !entry) {
           counters.refusedAuth++;
           log({ level: 'warn', event: 'refused-connect', client: client.id, username, reason: reason ?? '' });
-          return done(authError(reason ?? 'refused', NOT_AUTHORIZED), null);
+          // [MQTT-3.1.3-8] an empty client id (aedes names it aedes_…) with CleanSession 0 is identifier rejected.
+          const code = client.id.startsWith('aedes_') && !client.clean ? IDENTIFIER_REJECTED : NOT_AUTHORIZED;
+          return done(authError(reason ?? 'refused', code), null);
         }
         sessions.set(client, { username: entry.username, identity: identityOf(entry) });
         done(null, true);
