@@ -1,0 +1,157 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import mqttPacket from 'mqtt-packet';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BrokerLogEntry, type RunningBroker, startBroker } from '../../broker/src/broker.ts';
+import { conformanceCredentials, PASSWORD, RawClient } from '../conformance/raw-client.ts';
+
+describe('broker under abuse: wrong credentials, foreign topics, oversize packets, floods and stalled readers', () => {
+  let broker: RunningBroker | null = null;
+  const logs: BrokerLogEntry[] = [];
+  const clients: MqttClient[] = [];
+  const raws: RawClient[] = [];
+
+  async function start(limits: Record<string, number> = {}): Promise<RunningBroker> {
+    broker = await startBroker({
+      credentials: await conformanceCredentials(),
+      port: 0,
+      wsPort: null,
+      log: (e) => logs.push(e),
+      limits,
+    });
+    return broker;
+  }
+  afterEach(async () => {
+    for (const r of raws.splice(0)) r.destroy();
+    await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+    await broker?.stop();
+    broker = null;
+  });
+
+  async function client(username: string, clientId: string, password = PASSWORD): Promise<MqttClient> {
+    const c = await connectAsync(`mqtt://127.0.0.1:${broker!.port}`, {
+      username,
+      password,
+      clientId,
+      reconnectPeriod: 0,
+    });
+    clients.push(c);
+    return c;
+  }
+
+  async function roundTrip(pub: MqttClient, sub: MqttClient, topic: string, text: string): Promise<void> {
+    const got = new Promise<void>((resolve) => {
+      sub.on('message', function onMessage(t, payload) {
+        if (t === topic && payload.toString() === text) {
+          sub.off('message', onMessage);
+          resolve();
+        }
+      });
+    });
+    await pub.publishAsync(topic, text, { qos: 1 });
+    await got;
+  }
+
+  it('refuses wrong passwords, unknown users, foreign client ids; drops foreign publishes; 0x80 for foreign filters', async () => {
+    const b = await start();
+    await expect(client('gw', 'gw', 'wrong')).rejects.toMatchObject({ code: 5 });
+    await expect(client('nobody', 'nobody')).rejects.toMatchObject({ code: 5 });
+    await expect(client('cam-n', 'gw')).rejects.toMatchObject({ code: 5 });
+    expect(b.counters().refusedAuth).toBe(3);
+    const gw = await client('gw', 'gw');
+    await gw.subscribeAsync('parking/s1/gate/north/barrier/command', { qos: 1 });
+    const cam = await client('cam-n', 'cam-n');
+    await cam.publishAsync('parking/s1/gate/north/barrier/command', 'forged', { qos: 1 });
+    await cam.publishAsync('parking/s1/gate/south/plate', 'not my gate', { qos: 1 });
+    expect(b.counters().refusedPublish).toBe(2);
+    await roundTrip(gw, gw, 'parking/s1/gate/north/barrier/command', 'real');
+    const refused = await cam.subscribeAsync('parking/#', { qos: 1 }).then(
+      () => null,
+      (err: { packet?: { granted?: number[] } }) => err.packet?.granted,
+    );
+    expect(refused).toEqual([0x80]);
+  });
+
+  it('closes a client that announces an oversized packet; others keep their round trips', async () => {
+    const b = await start({ maxPacketSize: 4096 });
+    const gw = await client('gw', 'gw');
+    await gw.subscribeAsync('parking/s1/occupancy', { qos: 1 });
+    const { client: big } = await RawClient.connected(b.port, 'cam-n');
+    raws.push(big);
+    // Only the header of a 100 MB PUBLISH: the broker must not wait to buffer it.
+    big.socket.write(Buffer.from([0x30, 0x80, 0x80, 0x80, 0x30]));
+    await big.closed;
+    expect(b.counters().oversizePackets).toBe(1);
+    await roundTrip(gw, gw, 'parking/s1/occupancy', 'still here');
+  });
+
+  it('a client publishing as fast as it can does not starve another client’s round trip', async () => {
+    const b = await start();
+    const { client: flooder } = await RawClient.connected(b.port, 'cam-n');
+    raws.push(flooder);
+    const frame = mqttPacket.generate({
+      cmd: 'publish',
+      topic: 'parking/s1/gate/north/plate',
+      payload: Buffer.alloc(512, 0x61),
+      qos: 0,
+      retain: false,
+      dup: false,
+    });
+    const batch = Buffer.concat(Array.from({ length: 64 }, () => frame));
+    let written = 0;
+    let flooding = true;
+    const floodDone = (async function flood() {
+      while (flooding && !flooder.socket.destroyed) {
+        written += batch.length;
+        if (!flooder.socket.write(batch)) await new Promise((r) => flooder.socket.once('drain', r));
+      }
+    })();
+    const gw = await client('gw', 'gw');
+    await gw.subscribeAsync('parking/s1/occupancy', { qos: 1 });
+    const before = written;
+    for (let i = 0; i < 5; i++) await roundTrip(gw, gw, 'parking/s1/occupancy', `tick ${i}`);
+    expect(written).toBeGreaterThan(before);
+    expect(flooder.socket.destroyed).toBe(false);
+    flooding = false;
+    await floodDone;
+    expect(b.counters().messagesIn).toBeGreaterThan(100);
+  });
+
+  it('a subscriber that stops reading is disconnected after drainTimeout while the others keep receiving', async () => {
+    const b = await start({ drainTimeout: 300, maxPacketSize: 256 * 1024 });
+    const topic = 'parking/s1/occupancy';
+    const { client: slow } = await RawClient.connected(b.port, 'dash', { clientId: 'dash-slow' });
+    raws.push(slow);
+    slow.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic, qos: 0 }] });
+    await slow.next('suback');
+    slow.socket.pause();
+    const slowGone = new Promise<void>((resolve) => {
+      b.aedes.on('clientDisconnect', function onGone(c) {
+        if (c.id === 'dash-slow') resolve();
+      });
+    });
+    let gone = false;
+    void slowGone.then(() => {
+      gone = true;
+    });
+    const fast = await client('dash', 'dash-fast');
+    let received = 0;
+    fast.on('message', () => {
+      received++;
+    });
+    await fast.subscribeAsync(topic, { qos: 1 });
+    const gw = await client('gw', 'gw');
+    const payload = Buffer.alloc(200 * 1024, 0x62);
+    let sent = 0;
+    // Bounded: the kernel buffers are a few MB, so well under 1 GB the slow reader must have been cut off.
+    while (!gone && sent < 5000) {
+      await gw.publishAsync(topic, payload, { qos: 1 });
+      sent++;
+    }
+    await slowGone;
+    expect(logs).toContainEqual(
+      expect.objectContaining({ event: 'client-error', client: 'dash-slow', reason: 'drain timeout' }),
+    );
+    await roundTrip(gw, fast, topic, 'after the slow one left');
+    expect(received).toBeGreaterThanOrEqual(sent);
+  });
+});
