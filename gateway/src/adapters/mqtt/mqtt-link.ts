@@ -34,6 +34,7 @@ export class MqttLink implements Publisher {
   private readonly maxMs: number;
   connected = false;
   received = 0;
+  private stopping = false;
 
   constructor(private readonly opts: MqttLinkOptions) {
     this.minMs = opts.reconnectMinMs ?? 500;
@@ -71,7 +72,7 @@ export class MqttLink implements Publisher {
         this.subscribe().catch((err: Error) => this.opts.log.error({ err: err.message }, 'subscribe failed'));
     });
     client.on('close', () => {
-      if (this.connected) this.opts.log.warn({}, 'mqtt connection closed');
+      if (this.connected && !this.stopping) this.opts.log.warn({}, 'mqtt connection closed');
       this.connected = false;
       const next = Math.min(this.maxMs, (client.options.reconnectPeriod ?? this.minMs) * 2);
       client.options.reconnectPeriod = next;
@@ -135,6 +136,7 @@ export class MqttLink implements Publisher {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = null;
+    this.stopping = true;
     if (client) await client.endAsync();
   }
 }
