@@ -146,11 +146,17 @@ describe('HTTP API on a running gateway', () => {
   it('finds a session by plate, quotes it with a breakdown, and serves the public fee lookup', async () => {
     const camera = await c.device('cam-in');
     const led = await c.device('led-in');
-    await nextMessage(led, 'parking/s1/gate/g1/display', () =>
+    const shown = await nextMessage<{ lines: string[]; seconds: number }>(led, 'parking/s1/gate/g1/display', () =>
       camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-in', 'entry', '鲁B24680', c.clock.now()), {
         qos: 1,
       }),
     );
+    // The lane's mirror says how long the panel shows the text, so the dashboard can blank it as the panel does.
+    const lanes = await call('GET', '/api/sites/s1/lanes', { token: staff });
+    const entryLane = (lanes.json as { gate: string; lane: string; display: unknown }[]).find(
+      (l) => l.gate === 'g1' && l.lane === 'entry',
+    );
+    expect(entryLane?.display).toMatchObject({ lines: shown.lines, seconds: shown.seconds });
     c.clock.advance(2 * 3600_000 + 1000); // 2h00m01s: 1 h free, then 2 started hours × ¥2 = ¥4
     const found = await call('GET', '/api/sites/s1/sessions?plate=24680', { token: staff });
     expect(found.json.total).toBe(1);

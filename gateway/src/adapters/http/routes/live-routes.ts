@@ -105,7 +105,9 @@ export function liveRoutes(gateway: Gateway): FastifyPluginAsyncZod {
           gate.lanes.map((lane) => {
             const recent = gateway.ledger.recentDecisions(site.id, gate.id, lane.lane, 8);
             const last = recent[0];
-            const display = last?.display as { lines: string[]; colour: string; voice: string | null } | undefined;
+            const display = last?.display as
+              | { lines: string[]; colour: string; voice: string | null; seconds: number }
+              | undefined;
             return {
               gate: gate.id,
               gateName: gate.name,
@@ -122,7 +124,13 @@ export function liveRoutes(gateway: Gateway): FastifyPluginAsyncZod {
               })),
               display:
                 display && last
-                  ? { lines: display.lines, colour: display.colour, voice: display.voice, at: last.at }
+                  ? {
+                      lines: display.lines,
+                      colour: display.colour,
+                      voice: display.voice,
+                      seconds: display.seconds,
+                      at: last.at,
+                    }
                   : null,
               barrier: gateway.devices.barriers.get(`${site.id}/${gate.id}/${lane.lane}`) ?? null,
             };
