@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfigText } from '../../gateway/src/config/config.ts';
+import { testConfigYaml } from '../support/community.ts';
+import { makeDayScript, PER_MINUTE_TARIFF, seededRandom } from './support/day-script.ts';
+import { runDay } from './support/run-day.ts';
+
+const yaml = testConfigYaml({ tariff: PER_MINUTE_TARIFF, capacity: 500, reserve: 0 });
+
+describe('gateway killed with SIGKILL during a busy day', () => {
+  it('leaves the same ledger as an uninterrupted run: every session and fee, no payment or event applied twice', async () => {
+    const config = parseConfigText(yaml, 'chaos.yaml');
+    const script = makeDayScript({ config, baseDir: '.', cars: 40, seed: 8 });
+    const random = seededRandom(88);
+    // One kill in each fifth of the ~100 decisions of the day, at a random point within it.
+    const kills = Array.from({ length: 5 }, (_, i) => 5 + i * 18 + Math.floor(random() * 14));
+
+    const reference = await runDay({ yaml, script });
+    const chaotic = await runDay({ yaml, script, killAfterDisplays: kills });
+
+    expect(chaotic.kills).toHaveLength(5);
+    // The kills hit a gateway with work to do, not an idle one after the day.
+    expect(chaotic.kills.filter((k) => k.processedAtKill < script.events.length).length).toBeGreaterThanOrEqual(4);
+    expect(reference.snapshot.processedEvents).toBe(script.events.length);
+    expect(chaotic.snapshot.processedEvents).toBe(script.events.length);
+    expect(chaotic.snapshot.sessions).toEqual(reference.snapshot.sessions);
+    expect(chaotic.snapshot.payments).toEqual(reference.snapshot.payments);
+    expect(chaotic.snapshot.decisions).toEqual(reference.snapshot.decisions);
+    for (const run of [reference, chaotic]) {
+      expect(run.snapshot.repeatedDecisions).toEqual([]);
+      expect(run.snapshot.paidMismatches).toEqual([]);
+    }
+    // The day is not trivial: fees were charged and paid, and cars were held until they paid.
+    const closed = reference.snapshot.sessions.filter((s) => s.status === 'closed');
+    expect(closed.length).toBeGreaterThan(25);
+    expect(new Set(closed.map((s) => s.feeFen)).size).toBeGreaterThan(3);
+    expect(Object.values(reference.snapshot.decisions).filter((d) => d.reason === 'EXIT_PAID').length).toBeGreaterThan(
+      5,
+    );
+    expect(closed.every((s) => s.paidFen === s.feeFen)).toBe(true);
+    console.info(
+      `[chaos] ${script.events.length} events, kills ${JSON.stringify(chaotic.kills)}, ` +
+        `displays ${reference.displays} / ${chaotic.displays}, runs ${reference.runMs} ms / ${chaotic.runMs} ms`,
+    );
+  }, 240_000);
+});

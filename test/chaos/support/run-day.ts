@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { credentialsFor, type RunningBroker, startBroker } from '../../../broker/src/index.ts';
+import { parseConfigText } from '../../../gateway/src/config/config.ts';
+import { deviceIdentities } from '../../../gateway/src/config/device-identities.ts';
+import { type GatewayProcess, startGatewayProcess } from '../../support/gateway-process.ts';
+import { type DayScript, publishEvent, registerResidents } from './day-script.ts';
+import { type LedgerSnapshot, processedEventCount, snapshotLedger } from './ledger-snapshot.ts';
+
+/** Device times sit from 15 s before the run's start; the script must end inside the gateway's clock windows. */
+export const LEAD_MS = 15_000;
+/** A run must be over before its first event turns stale (2 min), so a redelivered event is still served. */
+export const MAX_RUN_MS = 100_000;
+
+export interface DayRun {
+  snapshot: LedgerSnapshot;
+  /** Barrier command ids the barrier received (a redelivered event re-sends the same id). */
+  commandsReceived: Set<string>;
+  kills: { afterDisplays: number; processedAtKill: number; restartMs: number }[];
+  /** Display messages seen: a redelivered plate event shows its decision again. */
+  displays: number;
+  runMs: number;
+}
+
+export interface Community {
+  dir: string;
+  configFile: string;
+  broker: RunningBroker;
+  brokerUrl: string;
+  passwords: Map<string, string>;
+  connect(clientId: string, opts?: mqtt.IClientOptions): Promise<MqttClient>;
+  stop(): Promise<void>;
+}
+
+/** A data dir with the config, an in-process broker with the config's device credentials. */
+export async function startCommunityBroker(yaml: string): Promise<Community> {
+  const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
+  const configFile = join(dir, 'site.yaml');
+  writeFileSync(configFile, yaml);
+  const config = parseConfigText(yaml, configFile);
+  const creds = await credentialsFor(deviceIdentities(config));
+  const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
+  const broker = await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
+  const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
+  const clients: MqttClient[] = [];
+  return {
+    dir,
+    configFile,
+    broker,
+    brokerUrl,
+    passwords,
+    async connect(clientId, opts = {}) {
+      const username = clientId.split('~')[0] ?? clientId;
+      const client = await mqtt.connectAsync(brokerUrl, {
+        clientId: clientId.replace('~', '-'),
+        username,
+        password: passwords.get(username),
+        reconnectPeriod: 0,
+        ...opts,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.endAsync(true)));
+      await broker.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Resolves once `check()` holds, re-checking every `everyMs`; fails with `what` after `timeoutMs`. */
+export async function until(what: string, check: () => boolean, timeoutMs = 60_000, everyMs = 100): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(everyMs);
+  }
+}
+
+/**
+ * Plays the script through a broker and the gateway as a child process; with `killAfterDisplays`, SIGKILLs the
+ * gateway each time the gateway has shown that many decisions on the gate displays, and starts it again at once,
+ * while the devices keep publishing. Returns the ledger it leaves.
+ */
+export async function runDay(opts: {
+  yaml: string;
+  script: DayScript;
+  killAfterDisplays?: number[];
+  /** Real ms between two device messages: the pace of the day. */
+  paceMs?: number;
+}): Promise<DayRun> {
+  const c = await startCommunityBroker(opts.yaml);
+  let gateway: GatewayProcess | null = null;
+  try {
+    registerResidents(c.dir, opts.script.residents);
+    const commandsReceived = new Set<string>();
+    const barrier = await c.connect('bar-out', { clean: false });
+    await barrier.subscribeAsync('parking/s1/gate/g1/barrier/command', { qos: 1 });
+    barrier.on('message', function onCommand(_topic, buf) {
+      commandsReceived.add((JSON.parse(buf.toString()) as { commandId: string }).commandId);
+    });
+    let displays = 0;
+    const watcher = await c.connect('dashboard');
+    await watcher.subscribeAsync('parking/s1/gate/g1/display', { qos: 1 });
+    watcher.on('message', function onDisplay() {
+      displays++;
+    });
+    const processOptions = {
+      configFile: c.configFile,
+      dataDir: c.dir,
+      mqttUrl: c.brokerUrl,
+      mqttUsername: 'gateway',
+      mqttPassword: c.passwords.get('gateway') ?? '',
+    };
+    gateway = await startGatewayProcess(processOptions);
+    const devices = {
+      camIn: await c.connect('cam-in'),
+      camOut: await c.connect('cam-out'),
+      pay: await c.connect('pay-out'),
+    };
+    const started = Date.now();
+    const base = started - LEAD_MS;
+
+    async function publishAll(): Promise<void> {
+      for (const event of opts.script.events) {
+        await publishEvent(devices, event, base);
+        await delay(opts.paceMs ?? 50);
+      }
+    }
+    const kills: DayRun['kills'] = [];
+    async function killAtThresholds(): Promise<void> {
+      for (const threshold of opts.killAfterDisplays ?? []) {
+        await until(`${threshold} displays before a kill`, () => displays >= threshold);
+        await gateway?.kill('SIGKILL');
+        const processedAtKill = processedEventCount(c.dir);
+        const t0 = performance.now();
+        gateway = await startGatewayProcess(processOptions);
+        kills.push({ afterDisplays: threshold, processedAtKill, restartMs: Math.round(performance.now() - t0) });
+      }
+    }
+    await Promise.all([publishAll(), killAtThresholds()]);
+    const total = opts.script.events.length;
+    await until(`all ${total} events processed`, () => processedEventCount(c.dir) >= total);
+    const snapshot = snapshotLedger(c.dir, base);
+    await until('every recorded barrier command at the barrier', () =>
+      snapshot.commandIds.every((id) => commandsReceived.has(id)),
+    );
+    const runMs = Date.now() - started;
+    if (runMs > MAX_RUN_MS) {
+      throw new Error(`the run took ${runMs} ms, past the ${MAX_RUN_MS} ms the script's device times allow`);
+    }
+    return { snapshot, commandsReceived, kills, displays, runMs };
+  } finally {
+    await gateway?.kill('SIGTERM');
+    await c.stop();
+  }
+}
