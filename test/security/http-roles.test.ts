@@ -151,7 +151,16 @@ describe('HTTP roles: every route the app serves checked against the route table
     const body = fee.json() as Record<string, unknown>;
     expect(body).toMatchObject({ plate: '苏E12321', inside: true });
     expect(body.totalFen).toBeGreaterThan(0);
-    expect(Object.keys(body).sort()).toEqual(['dueFen', 'entryAt', 'inside', 'items', 'paidFen', 'plate', 'totalFen']);
+    expect(Object.keys(body).sort()).toEqual([
+      'dueFen',
+      'entryAt',
+      'inside',
+      'items',
+      'paidFen',
+      'plate',
+      'quotedAt',
+      'totalFen',
+    ]);
     for (const item of body.items as Record<string, unknown>[]) {
       expect(Object.keys(item).sort()).toEqual(['amountFen', 'fromLocal', 'kind', 'text', 'textEn', 'toLocal']);
     }
