@@ -6,6 +6,8 @@ import { loadConfigFile } from '../../gateway/src/config/config.ts';
 import { createSiteCredentials, type Logins, loginsFrom } from './device-accounts.ts';
 
 export const PASSWORDS_FILE = 'sim-passwords.json';
+/** The gateway's own broker password, alone in a file, for MQTT_PASSWORD_FILE. */
+export const GATEWAY_PASSWORD_FILE = 'gateway-mqtt.password';
 export const SimPasswordsFile = z.object({ clients: z.array(DemoClient) });
 
 /** Write broker-credentials.json (hashes, for the broker) and sim-passwords.json (plain, 0600) for a config. */
@@ -19,6 +21,8 @@ export async function writeSiteCredentials(
   const passwordsPath = join(outDir, PASSWORDS_FILE);
   await writeFile(passwordsPath, `${JSON.stringify({ clients: creds.clients }, null, 2)}\n`, { mode: 0o600 });
   await chmod(passwordsPath, 0o600);
+  const gateway = creds.clients.find((c) => c.username === 'gateway');
+  if (gateway) await writeFile(join(outDir, GATEWAY_PASSWORD_FILE), gateway.password, { mode: 0o600 });
   return { credentialsPath: creds.credentialsPath!, passwordsPath };
 }
 

@@ -69,4 +69,12 @@ describe('configuration', () => {
     expect(() => parseEnv({ HTTP_PORT: 'eighty' })).toThrow(/HTTP_PORT:/);
     expect(() => parseEnv({ PAYMENT_CALLBACK_SECRET: 'short' })).toThrow(/PAYMENT_CALLBACK_SECRET:/);
   });
+
+  it('reads the MQTT password from MQTT_PASSWORD_FILE, and names the variable when the file is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'env-'));
+    writeFileSync(join(dir, 'pw'), 's3cret\n');
+    expect(parseEnv({ MQTT_PASSWORD_FILE: join(dir, 'pw') }).MQTT_PASSWORD).toBe('s3cret');
+    expect(parseEnv({ MQTT_PASSWORD: 'given', MQTT_PASSWORD_FILE: join(dir, 'pw') }).MQTT_PASSWORD).toBe('given');
+    expect(() => parseEnv({ MQTT_PASSWORD_FILE: join(dir, 'nope') })).toThrow(/MQTT_PASSWORD_FILE: cannot read/);
+  });
 });

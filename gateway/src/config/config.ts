@@ -58,6 +58,8 @@ export const Env = z.object({
   MQTT_URL: z.string().url().default('mqtt://127.0.0.1:1883'),
   MQTT_USERNAME: z.string().optional(),
   MQTT_PASSWORD: z.string().optional(),
+  /** A file holding the password (docker secrets); used when MQTT_PASSWORD is not set. */
+  MQTT_PASSWORD_FILE: z.string().optional(),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HTTP_HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
@@ -114,5 +116,15 @@ export function loadConfigFile(file: string): LoadedConfig {
 export function parseEnv(env: Record<string, string | undefined>): Env {
   const parsed = Env.safeParse(env);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, 'environment'));
-  return parsed.data;
+  const out = parsed.data;
+  if (out.MQTT_PASSWORD === undefined && out.MQTT_PASSWORD_FILE) {
+    try {
+      out.MQTT_PASSWORD = readFileSync(out.MQTT_PASSWORD_FILE, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(
+        `environment is not valid:\n  MQTT_PASSWORD_FILE: cannot read ${out.MQTT_PASSWORD_FILE}: ${(err as Error).message}`,
+      );
+    }
+  }
+  return out;
 }
