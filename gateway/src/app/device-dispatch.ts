@@ -102,7 +102,8 @@ export class DeviceDispatch {
             plate: p.plate,
             amountFen: p.amountFen,
             method: p.method,
-            paymentId: p.transactionId ?? `${p.terminalId}/${p.eventId}`,
+            // Namespaced per terminal, so no device can claim the id of an online callback or another terminal.
+            paymentId: `terminal/${p.deviceId}/${p.transactionId ?? p.eventId}`,
             source: 'terminal',
           },
           gate.eventTime(p.ts, receivedAt, message.params.site),

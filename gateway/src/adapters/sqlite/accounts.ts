@@ -1,5 +1,6 @@
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { hashPasswordSync, verifyPassword } from '../password.ts';
 import type { Db } from './database.ts';
 
 export const Role = z.enum(['admin', 'staff', 'bureau']);
@@ -14,26 +15,6 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
-
-export function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-export function verifyPassword(password: string, stored: string): boolean {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
 const tokenHash = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** Staff, bureau and admin accounts with scrypt password hashes; login tokens are kept only as hashes. */
@@ -47,7 +28,7 @@ export class AccountStore {
          ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
            sites = excluded.sites, display_name = excluded.display_name`,
       )
-      .run(user.username, hashPassword(password), user.role, JSON.stringify(user.sites), user.displayName);
+      .run(user.username, hashPasswordSync(password), user.role, JSON.stringify(user.sites), user.displayName);
   }
 
   hasUsers(): boolean {
@@ -63,16 +44,19 @@ export class AccountStore {
       : null;
   }
 
-  /** Checks the password; returns the user or null (same answer for unknown user and wrong password). */
-  authenticate(username: string, password: string): User | null {
+  /**
+   * Checks the password off the event loop (async scrypt); returns the user or null, with the same work and answer
+   * for an unknown user and a wrong password.
+   */
+  async authenticate(username: string, password: string): Promise<User | null> {
     const row = this.db.prepare('SELECT password_hash FROM users WHERE username = ?').get(username) as
       | { password_hash: string }
       | undefined;
     if (!row) {
-      verifyPassword(password, DUMMY_HASH);
+      await verifyPassword(password, DUMMY_HASH);
       return null;
     }
-    return verifyPassword(password, row.password_hash) ? this.getUser(username) : null;
+    return (await verifyPassword(password, row.password_hash)) ? this.getUser(username) : null;
   }
 
   issueToken(username: string, now: number, ttlMs: number): { token: string; expiresAt: number } {
@@ -97,4 +81,4 @@ export class AccountStore {
   }
 }
 
-const DUMMY_HASH = hashPassword('dummy-password-for-timing');
+const DUMMY_HASH = hashPasswordSync('dummy-password-for-timing');

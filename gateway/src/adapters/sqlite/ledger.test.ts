@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '../../domain/session/session.ts';
-import { AccountStore, hashPassword, verifyPassword } from './accounts.ts';
+import { hashPasswordSync, verifyPassword } from '../password.ts';
+import { AccountStore } from './accounts.ts';
 import { type Db, openDatabase } from './database.ts';
 import { Ledger } from './ledger.ts';
 
@@ -159,22 +160,23 @@ describe('ledger on a real SQLite file', () => {
 });
 
 describe('accounts', () => {
-  it('hashes passwords with scrypt and verifies them', () => {
-    const stored = hashPassword('s3cret-pass');
+  it('hashes passwords with scrypt and verifies them', async () => {
+    const stored = hashPasswordSync('s3cret-pass');
     expect(stored.startsWith('scrypt$')).toBe(true);
     expect(stored).not.toContain('s3cret-pass');
-    expect(verifyPassword('s3cret-pass', stored)).toBe(true);
-    expect(verifyPassword('wrong', stored)).toBe(false);
+    expect(await verifyPassword('s3cret-pass', stored)).toBe(true);
+    expect(await verifyPassword('wrong', stored)).toBe(false);
   });
 
-  it('issues tokens that expire and can be revoked', () => {
+  it('issues tokens that expire and can be revoked', async () => {
     const db = openDatabase(freshFile());
     opened.push(db);
     new Ledger(db);
     const accounts = new AccountStore(db);
     accounts.upsertUser({ username: 'wang', role: 'staff', sites: ['s1'], displayName: '王师傅' }, 'password1');
-    expect(accounts.authenticate('wang', 'nope')).toBeNull();
-    expect(accounts.authenticate('ghost', 'password1')).toBeNull();
+    expect(await accounts.authenticate('wang', 'nope')).toBeNull();
+    expect(await accounts.authenticate('ghost', 'password1')).toBeNull();
+    expect((await accounts.authenticate('wang', 'password1'))?.role).toBe('staff');
     const { token, expiresAt } = accounts.issueToken('wang', 1000, 60_000);
     expect(expiresAt).toBe(61_000);
     expect(accounts.userForToken(token, 2000)?.sites).toEqual(['s1']);

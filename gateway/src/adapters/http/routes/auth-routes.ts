@@ -23,7 +23,7 @@ export function authRoutes(gateway: Gateway, wall: { now(): number }): FastifyPl
         },
       },
       async function login(request) {
-        const user = gateway.accounts.authenticate(request.body.username, request.body.password);
+        const user = await gateway.accounts.authenticate(request.body.username, request.body.password);
         if (!user) {
           gateway.metrics.inc('http_login_failures_total');
           throw new Errors.BadCredentials();
