@@ -26,6 +26,8 @@ export interface GateCore {
     at: number,
   ): Promise<void>;
   show(ref: LaneRef, display: GateDecision['display'], at: number): Promise<void>;
+  /** Re-sends the command and display recorded for an event ref, if any. */
+  republish(siteId: string, eventRef: string): Promise<void>;
 }
 
 export interface ManualOpenInput {
@@ -58,6 +60,7 @@ export async function applyPayment(
   const { ledger, fees } = gate.deps;
   const site = gate.site(siteId);
   if (!site) return { ok: false, reason: `unknown site ${siteId}` };
+  const eventRef = claim ? `${claim.deviceId}/${claim.eventId}` : `payment/${input.paymentId}`;
   const result = ledger.transaction(() => {
     if (claim && !ledger.claimEvent(claim.deviceId, claim.eventId, 'payment', at)) return { duplicate: true as const };
     const plate = input.plate ? normalizePlate(input.plate).plate : null;
@@ -108,7 +111,7 @@ export async function applyPayment(
             seconds: 10,
             commandId,
           },
-          eventRef: claim ? `${claim.deviceId}/${claim.eventId}` : `payment/${input.paymentId}`,
+          eventRef,
         });
         opens.push({ gate: pending.gate, commandId });
         break;
@@ -118,12 +121,16 @@ export async function applyPayment(
   });
   if ('duplicate' in result) {
     gate.deps.metrics.inc('gateway_duplicate_events_total', { kind: 'payment' });
+    // Redelivered after a crash between the commit and the barrier command: the paid car still waits at the exit.
+    await gate.republish(siteId, eventRef);
     return { ok: true, applied: false, sessionId: input.sessionId ?? '', dueFen: 0 };
   }
   if ('missing' in result) {
     gate.deps.metrics.inc('gateway_rejected_total', { reason: 'payment-no-session' });
     return { ok: false, reason: 'no open session for this payment' };
   }
+  // A retried online-payment callback (same payment id) after the same kind of crash.
+  if (!result.applied && result.opens.length === 0) await gate.republish(siteId, eventRef);
   if (result.applied) {
     gate.deps.metrics.inc('gateway_revenue_fen_total', { site: siteId, method: input.method }, input.amountFen);
     gate.deps.bus.emit({

@@ -359,8 +359,8 @@ export class GateService {
     });
   }
 
-  /** A redelivered plate event: send the same commands again (same command id), so a crash never strands a car. */
-  private async republish(siteId: string, eventRef: string): Promise<void> {
+  /** A redelivered event: send the same commands again (same command id), so a crash never strands a car. */
+  async republish(siteId: string, eventRef: string): Promise<void> {
     const row = this.deps.ledger.db
       .prepare(
         'SELECT gate, lane, action, reason, session_id, plate, display, at FROM decisions WHERE site = ? AND event_ref = ?',
