@@ -207,7 +207,7 @@ export class Gateway {
     const now = this.options.clock.now();
     if (now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
       this.lastSnapshotAt = now;
-      for (const snapshot of this.occupancy.engine.snapshots(now)) this.timeSeries.recorder.occupancy(snapshot);
+      this.recordSnapshots(now);
     }
     if (++this.saveCounter % 5 === 0) this.occupancy.save();
     // An accelerated clock outruns cron; catching up is idempotent and cheap when nothing is due.
@@ -215,6 +215,14 @@ export class Gateway {
       await this.reports.catchUp();
       this.gate.flagOverstays(now);
     }
+  }
+
+  /**
+   * One occupancy snapshot per site (or per named site) into the time series at `at`: what tick() records every
+   * minute of gateway time, callable directly by a replay that drives the clock itself.
+   */
+  recordSnapshots(at: number, sites: readonly string[] = this.occupancy.engine.siteIds()): void {
+    for (const site of sites) this.timeSeries.recorder.occupancy(this.occupancy.engine.snapshot(site, at));
   }
 
   health(): { status: 'ok' | 'degraded'; mqtt: boolean; ledger: boolean; alarms: string[]; [key: string]: unknown } {
