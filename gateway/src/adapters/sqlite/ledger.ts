@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { ExceptionKind, Payment, Session } from '../../domain/session/session.ts';
 import type { Db } from './database.ts';
 import { LEDGER_SCHEMA } from './ledger-schema.ts';
@@ -111,8 +112,20 @@ const json = (value: unknown): string | null => (value === undefined || value ==
 
 /** The ledger: the source of truth for sessions and money. Every write is a short synchronous transaction. */
 export class Ledger {
+  /** Prepared once per SQL text: preparing costs more than running the small statements of the hot paths. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(readonly db: Db) {
     db.exec(LEDGER_SCHEMA);
+  }
+
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   transaction<T>(fn: () => T): T {
@@ -121,85 +134,80 @@ export class Ledger {
 
   /** Records a device event as applied; false when it was applied before (redelivery or duplicate). */
   claimEvent(deviceId: string, eventId: string, kind: string, receivedAt: number): boolean {
-    const info = this.db
-      .prepare('INSERT OR IGNORE INTO processed_events (device_id, event_id, kind, received_at) VALUES (?, ?, ?, ?)')
-      .run(deviceId, eventId, kind, receivedAt);
+    const info = this.prepare(
+      'INSERT OR IGNORE INTO processed_events (device_id, event_id, kind, received_at) VALUES (?, ?, ?, ?)',
+    ).run(deviceId, eventId, kind, receivedAt);
     return info.changes === 1;
   }
 
   countProcessedEvents(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM processed_events').get() as { n: number }).n;
+    return (this.prepare('SELECT COUNT(*) AS n FROM processed_events').get() as { n: number }).n;
   }
 
   /** Drops idempotency keys older than `before`; devices never redeliver that late. */
   pruneProcessedEvents(before: number): number {
-    return this.db.prepare('DELETE FROM processed_events WHERE received_at < ?').run(before).changes;
+    return this.prepare('DELETE FROM processed_events WHERE received_at < ?').run(before).changes;
   }
 
   insertSession(s: Session): void {
-    this.db
-      .prepare(
-        `INSERT INTO sessions (id, site, plate, read_plate, status, entry_at, exit_at, entry_gate, exit_gate,
+    this.prepare(
+      `INSERT INTO sessions (id, site, plate, read_plate, status, entry_at, exit_at, entry_gate, exit_gate,
           credential_kind, user_class, vehicle_class, energy, fuzzy, no_entry_record, manual_open, visitor_until,
           fee_fen, paid_fen, breakdown, close_reason)
          VALUES (@id, @site, @plate, @readPlate, @status, @entryAt, @exitAt, @entryGate, @exitGate, @credentialKind,
           @userClass, @vehicleClass, @energy, @fuzzy, @noEntryRecord, @manualOpen, @visitorUntil, @feeFen, @paidFen,
           @breakdown, @closeReason)`,
-      )
-      .run({
-        ...s,
-        fuzzy: s.fuzzy ? 1 : 0,
-        noEntryRecord: s.noEntryRecord ? 1 : 0,
-        manualOpen: s.manualOpen ? 1 : 0,
-        breakdown: json(s.breakdown),
-      });
+    ).run({
+      ...s,
+      fuzzy: s.fuzzy ? 1 : 0,
+      noEntryRecord: s.noEntryRecord ? 1 : 0,
+      manualOpen: s.manualOpen ? 1 : 0,
+      breakdown: json(s.breakdown),
+    });
   }
 
   getSession(id: string): Session | null {
-    const row = this.db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
+    const row = this.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined;
     return row ? toSession(row) : null;
   }
 
   findOpenSession(site: string, plate: string): Session | null {
-    const row = this.db
-      .prepare("SELECT * FROM sessions WHERE site = ? AND plate = ? AND status = 'open'")
-      .get(site, plate) as Row | undefined;
+    const row = this.prepare("SELECT * FROM sessions WHERE site = ? AND plate = ? AND status = 'open'").get(
+      site,
+      plate,
+    ) as Row | undefined;
     return row ? toSession(row) : null;
   }
 
   openPlates(site: string): string[] {
     return (
-      this.db.prepare("SELECT plate FROM sessions WHERE site = ? AND status = 'open'").all(site) as { plate: string }[]
+      this.prepare("SELECT plate FROM sessions WHERE site = ? AND status = 'open'").all(site) as { plate: string }[]
     ).map((r) => r.plate);
   }
 
   openSessions(site: string): Session[] {
-    return (this.db.prepare("SELECT * FROM sessions WHERE site = ? AND status = 'open'").all(site) as Row[]).map(
+    return (this.prepare("SELECT * FROM sessions WHERE site = ? AND status = 'open'").all(site) as Row[]).map(
       toSession,
     );
   }
 
   closeSession(id: string, close: CloseSession): void {
-    const info = this.db
-      .prepare(
-        `UPDATE sessions SET status = 'closed', exit_at = ?, exit_gate = ?, fee_fen = ?, breakdown = ?, close_reason = ?
+    const info = this.prepare(
+      `UPDATE sessions SET status = 'closed', exit_at = ?, exit_gate = ?, fee_fen = ?, breakdown = ?, close_reason = ?
          WHERE id = ? AND status = 'open'`,
-      )
-      .run(close.exitAt, close.exitGate, close.feeFen, json(close.breakdown), close.closeReason, id);
+    ).run(close.exitAt, close.exitGate, close.feeFen, json(close.breakdown), close.closeReason, id);
     if (info.changes !== 1) throw Object.assign(new Error(`session ${id} is not open`), { code: 'LEDGER_NOT_OPEN' });
   }
 
   markSession(id: string, flags: { fuzzy?: boolean; manualOpen?: boolean; plate?: string }): void {
     const current = this.getSession(id);
     if (!current) return;
-    this.db
-      .prepare('UPDATE sessions SET fuzzy = ?, manual_open = ?, plate = ? WHERE id = ?')
-      .run(
-        (flags.fuzzy ?? current.fuzzy) ? 1 : 0,
-        (flags.manualOpen ?? current.manualOpen) ? 1 : 0,
-        flags.plate ?? current.plate,
-        id,
-      );
+    this.prepare('UPDATE sessions SET fuzzy = ?, manual_open = ?, plate = ? WHERE id = ?').run(
+      (flags.fuzzy ?? current.fuzzy) ? 1 : 0,
+      (flags.manualOpen ?? current.manualOpen) ? 1 : 0,
+      flags.plate ?? current.plate,
+      id,
+    );
   }
 
   searchSessions(site: string, q: SessionQuery): { total: number; items: Session[] } {
@@ -210,14 +218,11 @@ export class Ledger {
     if (q.status) where.push('status = @status');
     const params = { site, plate: q.plate ? `%${q.plate}%` : undefined, from: q.from, to: q.to, status: q.status };
     const clause = where.join(' AND ');
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE ${clause}`).get(params) as { n: number })
-      .n;
+    const total = (this.prepare(`SELECT COUNT(*) AS n FROM sessions WHERE ${clause}`).get(params) as { n: number }).n;
     const items = (
-      this.db
-        .prepare(
-          `SELECT * FROM sessions WHERE ${clause} ORDER BY COALESCE(entry_at, exit_at) DESC LIMIT @limit OFFSET @offset`,
-        )
-        .all({ ...params, limit: q.limit, offset: q.offset }) as Row[]
+      this.prepare(
+        `SELECT * FROM sessions WHERE ${clause} ORDER BY COALESCE(entry_at, exit_at) DESC LIMIT @limit OFFSET @offset`,
+      ).all({ ...params, limit: q.limit, offset: q.offset }) as Row[]
     ).map(toSession);
     return { total, items };
   }
@@ -225,56 +230,52 @@ export class Ledger {
   /** Sessions that overlap [from, to): the input of the evaluation reports. */
   sessionsOverlapping(site: string, from: number, to: number): Session[] {
     return (
-      this.db
-        .prepare(
-          `SELECT * FROM sessions WHERE site = ? AND COALESCE(entry_at, exit_at) < ? AND COALESCE(exit_at, 9e15) >= ?`,
-        )
-        .all(site, to, from) as Row[]
+      this.prepare(
+        `SELECT * FROM sessions WHERE site = ? AND COALESCE(entry_at, exit_at) < ? AND COALESCE(exit_at, 9e15) >= ?`,
+      ).all(site, to, from) as Row[]
     ).map(toSession);
   }
 
   allSessions(site: string): Session[] {
-    return (this.db.prepare('SELECT * FROM sessions WHERE site = ? ORDER BY id').all(site) as Row[]).map(toSession);
+    return (this.prepare('SELECT * FROM sessions WHERE site = ? ORDER BY id').all(site) as Row[]).map(toSession);
   }
 
   /** Adds a payment and the paid total of its session; false when this payment id was applied before. */
   addPayment(p: Payment): boolean {
-    const info = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO payments (id, site, session_id, plate, amount_fen, method, source, at)
+    const info = this.prepare(
+      `INSERT OR IGNORE INTO payments (id, site, session_id, plate, amount_fen, method, source, at)
          VALUES (@id, @site, @sessionId, @plate, @amountFen, @method, @source, @at)`,
-      )
-      .run(p);
+    ).run(p);
     if (info.changes !== 1) return false;
     if (p.sessionId) {
-      this.db.prepare('UPDATE sessions SET paid_fen = paid_fen + ? WHERE id = ?').run(p.amountFen, p.sessionId);
+      this.prepare('UPDATE sessions SET paid_fen = paid_fen + ? WHERE id = ?').run(p.amountFen, p.sessionId);
     }
     return true;
   }
 
   paymentsFor(sessionId: string): Payment[] {
-    return (this.db.prepare('SELECT * FROM payments WHERE session_id = ? ORDER BY at').all(sessionId) as Row[]).map(
+    return (this.prepare('SELECT * FROM payments WHERE session_id = ? ORDER BY at').all(sessionId) as Row[]).map(
       toPayment,
     );
   }
 
   paymentsInRange(site: string, from: number, to: number): Payment[] {
     return (
-      this.db
-        .prepare('SELECT * FROM payments WHERE site = ? AND at >= ? AND at < ? ORDER BY at')
-        .all(site, from, to) as Row[]
+      this.prepare('SELECT * FROM payments WHERE site = ? AND at >= ? AND at < ? ORDER BY at').all(
+        site,
+        from,
+        to,
+      ) as Row[]
     ).map(toPayment);
   }
 
   recordDecision(d: DecisionRecord): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO decisions (site, gate, lane, at, plate, read_plate, action, reason, session_id, credential_kind,
+    const info = this.prepare(
+      `INSERT INTO decisions (site, gate, lane, at, plate, read_plate, action, reason, session_id, credential_kind,
           fuzzy, display, event_ref)
          VALUES (@site, @gate, @lane, @at, @plate, @readPlate, @action, @reason, @sessionId, @credentialKind, @fuzzy,
           @display, @eventRef)`,
-      )
-      .run({ ...d, fuzzy: json(d.fuzzy), display: JSON.stringify(d.display) });
+    ).run({ ...d, fuzzy: json(d.fuzzy), display: JSON.stringify(d.display) });
     return Number(info.lastInsertRowid);
   }
 
@@ -298,33 +299,36 @@ export class Ledger {
   }
 
   decisionsFor(sessionId: string): DecisionRow[] {
-    return (this.db.prepare('SELECT * FROM decisions WHERE session_id = ? ORDER BY id').all(sessionId) as Row[]).map(
-      (r) => this.toDecision(r),
+    return (this.prepare('SELECT * FROM decisions WHERE session_id = ? ORDER BY id').all(sessionId) as Row[]).map((r) =>
+      this.toDecision(r),
     );
   }
 
   decisionsInRange(site: string, from: number, to: number): DecisionRow[] {
     return (
-      this.db
-        .prepare('SELECT * FROM decisions WHERE site = ? AND at >= ? AND at < ? ORDER BY at')
-        .all(site, from, to) as Row[]
+      this.prepare('SELECT * FROM decisions WHERE site = ? AND at >= ? AND at < ? ORDER BY at').all(
+        site,
+        from,
+        to,
+      ) as Row[]
     ).map((r) => this.toDecision(r));
   }
 
   recentDecisions(site: string, gate: string, lane: string, limit: number): DecisionRow[] {
     return (
-      this.db
-        .prepare('SELECT * FROM decisions WHERE site = ? AND gate = ? AND lane = ? ORDER BY id DESC LIMIT ?')
-        .all(site, gate, lane, limit) as Row[]
+      this.prepare('SELECT * FROM decisions WHERE site = ? AND gate = ? AND lane = ? ORDER BY id DESC LIMIT ?').all(
+        site,
+        gate,
+        lane,
+        limit,
+      ) as Row[]
     ).map((r) => this.toDecision(r));
   }
 
   audit(entry: AuditEntry): number {
-    const info = this.db
-      .prepare(
-        'INSERT INTO audit_log (at, actor, action, site, target, reason, detail) VALUES (@at, @actor, @action, @site, @target, @reason, @detail)',
-      )
-      .run({ ...entry, detail: json(entry.detail) });
+    const info = this.prepare(
+      'INSERT INTO audit_log (at, actor, action, site, target, reason, detail) VALUES (@at, @actor, @action, @site, @target, @reason, @detail)',
+    ).run({ ...entry, detail: json(entry.detail) });
     return Number(info.lastInsertRowid);
   }
 
@@ -335,10 +339,12 @@ export class Ledger {
   ): { total: number; items: (AuditEntry & { id: number })[] } {
     const clause = site ? 'WHERE site = ?' : '';
     const args = site ? [site] : [];
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db
-      .prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`)
-      .all(...args, limit, offset) as Row[];
+    const total = (this.prepare(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.prepare(`SELECT * FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(
+      ...args,
+      limit,
+      offset,
+    ) as Row[];
     return {
       total,
       items: rows.map((r) => ({
@@ -355,12 +361,10 @@ export class Ledger {
   }
 
   raiseException(e: Omit<ExceptionRecord, 'id' | 'status' | 'resolvedBy' | 'resolvedAt' | 'note'>): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO exceptions (site, at, kind, gate, lane, plate, read_plate, session_id, detail)
+    const info = this.prepare(
+      `INSERT INTO exceptions (site, at, kind, gate, lane, plate, read_plate, session_id, detail)
          VALUES (@site, @at, @kind, @gate, @lane, @plate, @readPlate, @sessionId, @detail)`,
-      )
-      .run({ ...e, detail: json(e.detail) });
+    ).run({ ...e, detail: json(e.detail) });
     return Number(info.lastInsertRowid);
   }
 
@@ -384,61 +388,62 @@ export class Ledger {
   }
 
   getException(id: number): ExceptionRecord | null {
-    const row = this.db.prepare('SELECT * FROM exceptions WHERE id = ?').get(id) as Row | undefined;
+    const row = this.prepare('SELECT * FROM exceptions WHERE id = ?').get(id) as Row | undefined;
     return row ? this.toException(row) : null;
   }
 
   listExceptions(site: string, status: 'open' | 'resolved' | undefined, limit = 200): ExceptionRecord[] {
     const rows = status
-      ? this.db
-          .prepare('SELECT * FROM exceptions WHERE site = ? AND status = ? ORDER BY id DESC LIMIT ?')
-          .all(site, status, limit)
-      : this.db.prepare('SELECT * FROM exceptions WHERE site = ? ORDER BY id DESC LIMIT ?').all(site, limit);
+      ? this.prepare('SELECT * FROM exceptions WHERE site = ? AND status = ? ORDER BY id DESC LIMIT ?').all(
+          site,
+          status,
+          limit,
+        )
+      : this.prepare('SELECT * FROM exceptions WHERE site = ? ORDER BY id DESC LIMIT ?').all(site, limit);
     return (rows as Row[]).map((r) => this.toException(r));
   }
 
   exceptionsInRange(site: string, from: number, to: number): ExceptionRecord[] {
     return (
-      this.db.prepare('SELECT * FROM exceptions WHERE site = ? AND at >= ? AND at < ?').all(site, from, to) as Row[]
+      this.prepare('SELECT * FROM exceptions WHERE site = ? AND at >= ? AND at < ?').all(site, from, to) as Row[]
     ).map((r) => this.toException(r));
   }
 
   resolveException(id: number, by: string, at: number, note: string): boolean {
     return (
-      this.db
-        .prepare(
-          "UPDATE exceptions SET status = 'resolved', resolved_by = ?, resolved_at = ?, note = ? WHERE id = ? AND status = 'open'",
-        )
-        .run(by, at, note, id).changes === 1
+      this.prepare(
+        "UPDATE exceptions SET status = 'resolved', resolved_by = ?, resolved_at = ?, note = ? WHERE id = ? AND status = 'open'",
+      ).run(by, at, note, id).changes === 1
     );
   }
 
   setPendingExit(site: string, gate: string, lane: string, sessionId: string, since: number): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO pending_exits (site, gate, lane, session_id, since) VALUES (?, ?, ?, ?, ?)')
-      .run(site, gate, lane, sessionId, since);
+    this.prepare(
+      'INSERT OR REPLACE INTO pending_exits (site, gate, lane, session_id, since) VALUES (?, ?, ?, ?, ?)',
+    ).run(site, gate, lane, sessionId, since);
   }
 
   pendingExitsFor(site: string, sessionId: string): { gate: string; lane: string; since: number }[] {
-    return this.db
-      .prepare('SELECT gate, lane, since FROM pending_exits WHERE site = ? AND session_id = ?')
-      .all(site, sessionId) as { gate: string; lane: string; since: number }[];
+    return this.prepare('SELECT gate, lane, since FROM pending_exits WHERE site = ? AND session_id = ?').all(
+      site,
+      sessionId,
+    ) as { gate: string; lane: string; since: number }[];
   }
 
   clearPendingExit(site: string, gate: string, lane: string): void {
-    this.db.prepare('DELETE FROM pending_exits WHERE site = ? AND gate = ? AND lane = ?').run(site, gate, lane);
+    this.prepare('DELETE FROM pending_exits WHERE site = ? AND gate = ? AND lane = ?').run(site, gate, lane);
   }
 
   saveState(key: string, value: unknown, at: number): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO saved_state (key, value, saved_at) VALUES (?, ?, ?)')
-      .run(key, JSON.stringify(value), at);
+    this.prepare('INSERT OR REPLACE INTO saved_state (key, value, saved_at) VALUES (?, ?, ?)').run(
+      key,
+      JSON.stringify(value),
+      at,
+    );
   }
 
   loadState<T>(key: string): T | null {
-    const row = this.db.prepare('SELECT value FROM saved_state WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
+    const row = this.prepare('SELECT value FROM saved_state WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? (JSON.parse(row.value) as T) : null;
   }
 }
