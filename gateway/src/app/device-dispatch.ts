@@ -116,20 +116,22 @@ export class DeviceDispatch {
         const p = message.payload;
         const site = message.params.site;
         this.seen(site, p.deviceId, 'spaceSensor', receivedAt, p.battery === undefined ? {} : { battery: p.battery });
-        if (!ledger.claimEvent(p.deviceId, p.eventId, 'space', receivedAt)) {
-          metrics.inc('gateway_duplicate_events_total', { kind: 'space' });
-          return;
-        }
-        const at = gate.eventTime(p.ts, receivedAt, site);
-        const result = occupancy.applyReading({ site, space: message.params.space, occupied: p.occupied, ts: at });
-        if (!result.ok) {
-          metrics.inc('gateway_rejected_total', { reason: `space-${result.reason}` });
-          return;
-        }
-        if (result.change) {
-          this.deps.bus.emit({ type: 'space', site, at, data: result.change });
-          this.deps.onOccupancyChange(site);
-        }
+        ledger.unsynced(() => {
+          if (!ledger.claimEvent(p.deviceId, p.eventId, 'space', receivedAt)) {
+            metrics.inc('gateway_duplicate_events_total', { kind: 'space' });
+            return;
+          }
+          const at = gate.eventTime(p.ts, receivedAt, site);
+          const result = occupancy.applyReading({ site, space: message.params.space, occupied: p.occupied, ts: at });
+          if (!result.ok) {
+            metrics.inc('gateway_rejected_total', { reason: `space-${result.reason}` });
+            return;
+          }
+          if (result.change) {
+            this.deps.bus.emit({ type: 'space', site, at, data: result.change });
+            this.deps.onOccupancyChange(site);
+          }
+        });
         return;
       }
       case 'deviceStatus': {

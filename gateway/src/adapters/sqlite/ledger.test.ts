@@ -63,6 +63,28 @@ describe('ledger on a real SQLite file', () => {
     expect(ledger.countProcessedEvents()).toBe(1);
   });
 
+  it('commits device readings unsynced and goes back to full sync, also after a throw', () => {
+    const file = freshFile();
+    const ledger = open(file);
+    const level = () => ledger.db.pragma('synchronous', { simple: true });
+    const seen = ledger.unsynced(() => {
+      ledger.claimEvent('sensor-1', 'e1', 'space', 1);
+      return ledger.unsynced(level);
+    });
+    expect(seen).toBe(1);
+    expect(level()).toBe(2);
+    expect(() =>
+      ledger.unsynced(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(level()).toBe(2);
+    // inside a transaction the sync level cannot change; the money commit around it stays synced
+    expect(ledger.transaction(() => ledger.unsynced(level))).toBe(2);
+    ledger.db.close();
+    expect(open(file).claimEvent('sensor-1', 'e1', 'space', 2)).toBe(false);
+  });
+
   it('keeps at most one open session per plate and site', () => {
     const ledger = open(freshFile());
     ledger.insertSession(session('a', '京A12345', 1000));

@@ -132,6 +132,28 @@ export class Ledger {
     return this.db.transaction(fn)();
   }
 
+  private unsyncedDepth = 0;
+  private syncedLevel: unknown = null;
+
+  /**
+   * Runs `fn` with its commits written to the WAL but not synced to disk (synchronous=NORMAL), for device readings
+   * whose loss in a power cut costs nothing: the next reading restates them. They still survive a kill -9, and the
+   * next synced commit (every money write) syncs them too. Thousands of readings a second cannot each pay an fsync.
+   */
+  unsynced<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    if (this.unsyncedDepth === 0) {
+      this.syncedLevel = this.db.pragma('synchronous', { simple: true });
+      this.db.pragma('synchronous = NORMAL');
+    }
+    this.unsyncedDepth++;
+    try {
+      return fn();
+    } finally {
+      if (--this.unsyncedDepth === 0) this.db.pragma(`synchronous = ${Number(this.syncedLevel)}`);
+    }
+  }
+
   /** Records a device event as applied; false when it was applied before (redelivery or duplicate). */
   claimEvent(deviceId: string, eventId: string, kind: string, receivedAt: number): boolean {
     const info = this.prepare(
