@@ -97,6 +97,19 @@ describe('HTTP API on a running gateway', () => {
     expect((res.json.rejected as { line: number }[]).map((r) => r.line)).toEqual([3]);
     const list = await call('GET', '/api/sites/s1/vehicles?q=京A11111', { token: bureau });
     expect(list.json.total).toBe(1);
+    const strictly = (strict: string) =>
+      call('POST', `/api/sites/s1/vehicles/import?strict=${strict}`, {
+        token: staff,
+        payload: csv.replaceAll('京A', '京C'),
+        headers: { 'content-type': 'text/csv' },
+      });
+    // strict=false is the default behaviour (good rows land); strict=true writes nothing when a row is refused.
+    const lenient = await strictly('false');
+    expect(lenient.status).toBe(200);
+    expect(lenient.json.imported).toBe(2);
+    const strict = await strictly('true');
+    expect(strict.status).toBe(400);
+    expect(strict.json.reason).toMatch(/strict import/);
     expect(
       (
         await call('POST', '/api/sites/s1/vehicles/import', {

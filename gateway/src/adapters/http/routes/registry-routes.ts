@@ -135,7 +135,8 @@ export function registryRoutes(gateway: Gateway): FastifyPluginAsyncZod {
               tags: ['registry'],
               params: SiteParams,
               body: z.string().max(5 * 1024 * 1024),
-              querystring: z.object({ strict: z.coerce.boolean().default(false) }),
+              // stringbool, not coerce.boolean: the latter reads "false" as true.
+              querystring: z.object({ strict: z.stringbool().default(false) }),
             },
           },
           async function importCsv(request, reply) {
