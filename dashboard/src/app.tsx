@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type AuthState, can, clearAuth, getAuth, onAuthChange } from './api/auth.ts';
-import { api } from './api/client.ts';
-import { useStreamConnected } from './api/events.ts';
-import type { SiteInfo } from './api/types.ts';
+import { api, seg } from './api/client.ts';
+import { useLiveConnection } from './api/events.ts';
+import { noteGatewayTime } from './api/gateway-time.ts';
+import type { OccupancyPayload, SiteInfo } from './api/types.ts';
 import { Async } from './components/ui.tsx';
 import { useResource } from './hooks.ts';
 import { getLang, type MessageKey, onLangChange, setLang, t } from './i18n/i18n.ts';
@@ -10,8 +11,10 @@ import { href, navigate, type Route, useRoute } from './router.ts';
 import { BlacklistView } from './views/blacklist.tsx';
 import { BureauView } from './views/bureau.tsx';
 import { GatesView } from './views/gates.tsx';
+import { HouseholdsView } from './views/households.tsx';
 import { LiveView } from './views/live.tsx';
 import { LoginView } from './views/login.tsx';
+import { PassesView } from './views/passes.tsx';
 import { PublicView } from './views/public.tsx';
 import { ReportsView } from './views/reports.tsx';
 import { SessionsView } from './views/sessions.tsx';
@@ -24,7 +27,9 @@ type NavItem = { path: string; label: MessageKey; show: (auth: AuthState) => boo
 const NAV: NavItem[] = [
   { path: 'live', label: 'nav.live', show: () => true },
   { path: 'sessions', label: 'nav.sessions', show: (a) => a.user.role !== 'bureau' },
+  { path: 'households', label: 'nav.households', show: (a) => a.user.role !== 'bureau' },
   { path: 'vehicles', label: 'nav.vehicles', show: (a) => a.user.role !== 'bureau' },
+  { path: 'passes', label: 'nav.passes', show: (a) => a.user.role !== 'bureau' },
   { path: 'visitors', label: 'nav.visitors', show: (a) => a.user.role !== 'bureau' },
   { path: 'blacklist', label: 'nav.blacklist', show: (a) => a.user.role !== 'bureau' },
   { path: 'gates', label: 'nav.gates', show: (a) => a.user.role !== 'bureau' },
@@ -93,13 +98,25 @@ function StaffShell(props: { auth: AuthState; route: Route }) {
   const { auth, route } = props;
   const sites = useResource(() => api<SiteInfo[]>('/api/sites'), [auth.token]);
   const [siteId, setSiteId] = useState<string | null>(() => localStorage.getItem(SITE_KEY));
-  const connected = useStreamConnected();
+  const connected = useLiveConnection(auth.token);
   const page = route.parts[0] ?? 'live';
   const items = NAV.filter((item) => item.show(auth));
   const readOnly = !can(auth.user.role, 'act');
 
   const list = sites.data ?? [];
   const site = list.find((s) => s.id === siteId) ?? list[0] ?? null;
+
+  // Forms that default to "now" (visitor windows, passes) need the gateway's time before any live event arrives.
+  const siteKey = site?.id;
+  useEffect(() => {
+    if (!siteKey) return;
+    api<OccupancyPayload>(`/api/sites/${seg(siteKey)}/occupancy`).then(
+      function seed(snapshot) {
+        noteGatewayTime(snapshot.ts);
+      },
+      function ignore() {},
+    );
+  }, [siteKey]);
 
   function chooseSite(id: string): void {
     localStorage.setItem(SITE_KEY, id);
@@ -131,7 +148,12 @@ function StaffShell(props: { auth: AuthState; route: Route }) {
           </label>
         )}
         <nav class="topnav">
-          <span class={`stream ${connected ? 'on' : 'off'}`} title={connected ? t('app.live') : t('app.offlineStream')}>
+          <span
+            class={`stream ${connected ? 'on' : 'off'}`}
+            data-testid="stream-state"
+            data-connected={String(connected)}
+            title={connected ? t('app.live') : t('app.offlineStream')}
+          >
             ● {t('app.live')}
           </span>
           <span class="who" data-testid="who">
@@ -169,12 +191,16 @@ function Page(props: { page: string; route: Route; auth: AuthState; site: SiteIn
   switch (page) {
     case 'sessions':
       return <SessionsView site={site} route={route} />;
+    case 'households':
+      return <HouseholdsView site={site} canAct={canAct} />;
     case 'vehicles':
       return <VehiclesView site={site} canAct={canAct} />;
+    case 'passes':
+      return <PassesView site={site} canAct={canAct} />;
     case 'visitors':
-      return <VisitorsView site={site} canAct={canAct} />;
+      return <VisitorsView site={site} canAct={canAct} username={auth.user.username} />;
     case 'blacklist':
-      return <BlacklistView site={site} canAct={canAct} />;
+      return <BlacklistView site={site} canAct={canAct} username={auth.user.username} />;
     case 'gates':
       return <GatesView site={site} canAct={canAct} />;
     case 'tariff':

@@ -1,122 +1,108 @@
-import type { Evaluation, EvaluationSite, Reason, TrendPoint } from './api/types.ts';
+import type { BureauRow, IndicatorDefinition, IndicatorDefinitions } from './api/types.ts';
+import { percent, yuan } from './format.ts';
+
+export type FigureKey = keyof BureauRow['figures'];
 
 export const LEVEL_ORDER: Record<string, number> = { smooth: 0, moderate: 1, tight: 2, severe: 3 };
 
-/** Indicators shown as table columns when present, in this order; others appear in the drill-down. */
-export const PREFERRED_INDICATORS = [
+/** Every figure of a bureau row, in the order the detail shows them. */
+export const FIGURES: FigureKey[] = [
+  'peakOccupancy',
+  'meanOccupancy',
+  'nightOccupancy',
+  'saturationHours',
+  'overflowHours',
+  'deniedEntryRate',
+  'turnover',
+  'spacesPerHousehold',
+  'exceptionsPer100',
+  'completeness',
+  'sessions',
+  'revenueFen',
+  'capacity',
+];
+
+/** The figures given a column in the ranking table. */
+export const RANKING_FIGURES: FigureKey[] = [
   'peakOccupancy',
   'meanOccupancy',
   'nightOccupancy',
   'saturationHours',
   'deniedEntryRate',
-  'turnover',
   'spacesPerHousehold',
-  'overflowHours',
 ];
 
-export type IndicatorView = {
-  key: string;
-  value: number | null;
-  label: string | null;
-  unit: string | null;
-  text: string;
+/** Figures without an entry of their own in the definitions: the revenue figure is the paid part of `revenue`. */
+const DEFINITION_OF: Partial<Record<FigureKey, string>> = { revenueFen: 'revenue' };
+
+export function definitionOf(key: string, defs: IndicatorDefinitions | undefined): IndicatorDefinition | null {
+  return defs?.indicators[DEFINITION_OF[key as FigureKey] ?? key] ?? null;
+}
+
+const UNITS: Record<string, { zh: string; en: string }> = {
+  h: { zh: '小时', en: 'h' },
+  fen: { zh: '元', en: '¥' },
+  'sessions/space/day': { zh: '车次/车位/天', en: 'sessions/space/day' },
+  'spaces/household': { zh: '车位/户', en: 'spaces/household' },
+  'vehicles/space': { zh: '辆/车位', en: 'vehicles/space' },
+  'per 100': { zh: '每百车次', en: 'per 100 sessions' },
+  vehicles: { zh: '辆', en: 'vehicles' },
 };
 
-function num(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+function isEn(lang: string): boolean {
+  return lang === 'en';
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
+/** The unit as a reader sees it; ratios show as percentages and the index has none. */
+export function unitText(unit: string | undefined, lang: string): string {
+  if (!unit || unit === 'ratio' || unit === '0–100') return '';
+  const known = UNITS[unit];
+  return known ? (isEn(lang) ? known.en : known.zh) : unit;
 }
 
-/** An indicator may be a bare number or an object with its value, names and unit; read either. */
-export function readIndicator(key: string, raw: unknown, lang: string): IndicatorView {
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-    const o = raw as Record<string, unknown>;
-    const value = num(o.value);
-    const label = (lang === 'en' ? (o.nameEn ?? o.labelEn) : (o.nameZh ?? o.labelZh)) ?? o.name ?? o.label ?? null;
-    const unit = typeof o.unit === 'string' ? o.unit : null;
-    return { key, value, label: typeof label === 'string' ? label : null, unit, text: formatValue(value, unit) };
-  }
-  const value = num(raw);
-  return { key, value, label: null, unit: null, text: formatValue(value, null) };
+export function figureLabel(key: string, defs: IndicatorDefinitions | undefined, lang: string): string | null {
+  const def = definitionOf(key, defs);
+  return def ? (isEn(lang) ? def.en : def.zh) : null;
 }
 
-function formatValue(value: number | null, unit: string | null): string {
-  if (value === null) return '—';
-  if (unit === '%' || unit === 'percent') return `${round(value)}%`;
-  if (unit === 'ratio') return `${round(value * 100)}%`;
-  return unit ? `${round(value)} ${unit}` : String(round(value));
+export function formulaText(key: string, defs: IndicatorDefinitions | undefined, lang: string): string {
+  const def = definitionOf(key, defs);
+  return def ? (isEn(lang) ? def.formulaEn : def.formulaZh) : '';
 }
 
-export function indicatorsOf(site: EvaluationSite, lang: string): IndicatorView[] {
-  return Object.entries(site.indicators ?? {}).map(([key, raw]) => readIndicator(key, raw, lang));
+function round(value: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
 }
 
-/** The columns worth a place in the ranking table: preferred ones first, then other numeric ones, at most `max`. */
-export function indicatorColumns(sites: EvaluationSite[], max = 6): string[] {
-  const present = new Set<string>();
-  for (const site of sites) {
-    for (const [key, raw] of Object.entries(site.indicators ?? {})) {
-      if (readIndicator(key, raw, 'zh-CN').value !== null) present.add(key);
-    }
-  }
-  const ordered = [
-    ...PREFERRED_INDICATORS.filter((k) => present.has(k)),
-    ...[...present].filter((k) => !PREFERRED_INDICATORS.includes(k)),
-  ];
-  return ordered.slice(0, max);
+/** A figure as text with its unit: ratios as %, money as yuan, hours with one decimal. */
+export function figureText(key: string, value: number | null, defs: IndicatorDefinitions | undefined, lang: string) {
+  if (value === null || !Number.isFinite(value)) return '—';
+  const unit = definitionOf(key, defs)?.unit;
+  if (unit === 'ratio') return percent(value);
+  if (key === 'revenueFen' || unit === 'fen') return yuan(value);
+  if (unit === 'h') return `${round(value, 1)} ${unitText(unit, lang)}`;
+  const suffix = unitText(unit, lang);
+  return suffix ? `${round(value)} ${suffix}` : String(round(value));
 }
 
-function reasonText(reason: Reason, lang: string): string {
-  if (typeof reason === 'string') return reason;
-  const en = reason.en ?? reason.textEn;
-  const zh = reason.zh ?? reason.textZh;
-  return (lang === 'en' ? (en ?? zh) : (zh ?? en)) ?? reason.text ?? '';
-}
-
-/** Reasons for the level in the chosen language, whatever shape the API gives them in. */
-export function reasonsOf(site: EvaluationSite, lang: string): string[] {
-  const reasons = site.reasons;
-  if (!reasons) return [];
-  if (Array.isArray(reasons)) return reasons.map((r) => reasonText(r, lang)).filter(Boolean);
-  const list = (lang === 'en' ? (reasons.en ?? reasons.zh) : (reasons.zh ?? reasons.en)) ?? [];
-  return list.map((r) => reasonText(r, lang)).filter(Boolean);
-}
-
-export function trendOf(site: EvaluationSite): { x: number; y: number }[] {
-  const trend = site.trend;
-  const points: TrendPoint[] = Array.isArray(trend) ? trend : (trend?.points ?? []);
-  return points
-    .map((p, i) => ({ x: p.start ?? p.at ?? i, y: p.index }))
-    .filter((p) => Number.isFinite(p.y))
-    .sort((a, b) => a.x - b.x);
-}
-
-/** Change of the index against the previous period, if the trend says. */
-export function trendDelta(site: EvaluationSite): number | null {
-  const trend = site.trend;
-  if (trend && !Array.isArray(trend) && typeof trend.delta === 'number') return trend.delta;
-  const points = trendOf(site);
-  const last = points[points.length - 1];
-  const previous = points[points.length - 2];
-  if (last && previous) return round(last.y - previous.y);
-  return null;
+export function indexText(index: number | null): string {
+  return index === null ? '—' : String(round(index, 1));
 }
 
 export type SortKey = { column: string; descending: boolean };
 
-function sortValue(site: EvaluationSite, column: string): number | string {
-  if (column === 'name') return site.name;
-  if (column === 'index') return site.index ?? -1;
-  if (column === 'level') return LEVEL_ORDER[site.level ?? ''] ?? -1;
-  if (column === 'trend') return trendDelta(site) ?? 0;
-  return readIndicator(column, site.indicators?.[column], 'zh-CN').value ?? -1;
+function sortValue(row: BureauRow, column: string): number | string {
+  if (column === 'name') return row.siteName;
+  if (column === 'index') return row.index ?? -1;
+  if (column === 'level') return LEVEL_ORDER[row.level ?? ''] ?? -1;
+  if (column === 'delta') return row.delta.index ?? 0;
+  const value = row.figures[column as FigureKey];
+  return typeof value === 'number' ? value : -1;
 }
 
-export function sortSites(sites: EvaluationSite[], key: SortKey): EvaluationSite[] {
-  return [...sites].sort(function compare(a, b) {
+export function sortRows(rows: BureauRow[], key: SortKey): BureauRow[] {
+  return [...rows].sort(function compare(a, b) {
     const va = sortValue(a, key.column);
     const vb = sortValue(b, key.column);
     const order =
@@ -125,41 +111,25 @@ export function sortSites(sites: EvaluationSite[], key: SortKey): EvaluationSite
   });
 }
 
-type BureauRow = {
-  site: string;
-  siteName?: string;
-  index: number | null;
-  level: string | null;
-  reasons?: { zh?: string; en?: string } | null;
-  figures?: Record<string, unknown> | null;
-  delta?: Record<string, unknown> | null;
-};
+export type Series = { key: string; points: { x: number; y: number }[] };
 
-/** The gateway's bureau view (`ranking`, `worst`, `mostImproved`) read into the table's rows. */
-export function normaliseEvaluation(raw: Record<string, unknown>): Evaluation {
-  if (!Array.isArray(raw.ranking)) return raw as unknown as Evaluation;
-  const row = (r: BureauRow): EvaluationSite => {
-    const delta = r.delta?.index;
-    const deltaValue =
-      typeof delta === 'number'
-        ? delta
-        : typeof (delta as { change?: unknown })?.change === 'number'
-          ? (delta as { change: number }).change
-          : undefined;
-    return {
-      site: r.site,
-      name: r.siteName ?? r.site,
-      index: r.index,
-      level: r.level,
-      reasons: r.reasons ? [{ zh: r.reasons.zh, en: r.reasons.en }] : null,
-      indicators: r.figures ?? null,
-      trend: deltaValue === undefined ? null : { delta: deltaValue, points: [] },
-    };
-  };
+/** The row's trend (oldest first) as chart series; periods without a value leave a gap rather than a zero. */
+export function trendSeries(row: BureauRow): { index: Series; mean: Series; peak: Series; saturation: Series } {
+  const pick = (key: string, read: (p: BureauRow['trend'][number]) => number | null): Series => ({
+    key,
+    points: row.trend.flatMap((p) => {
+      const y = read(p);
+      return y === null ? [] : [{ x: p.start, y }];
+    }),
+  });
   return {
-    period: String(raw.period ?? ''),
-    sites: (raw.ranking as BureauRow[]).map(row),
-    worst: Array.isArray(raw.worst) ? (raw.worst as BureauRow[]).map((r) => r.site) : raw.worst,
-    improved: Array.isArray(raw.mostImproved) ? (raw.mostImproved as BureauRow[]).map((r) => r.site) : raw.improved,
+    index: pick('index', (p) => p.index),
+    mean: pick('meanOccupancy', (p) => (p.meanOccupancy === null ? null : p.meanOccupancy * 100)),
+    peak: pick('peakOccupancy', (p) => (p.peakOccupancy === null ? null : p.peakOccupancy * 100)),
+    saturation: pick('saturationHours', (p) => p.saturationHours),
   };
+}
+
+export function reasonText(row: BureauRow, lang: string): string {
+  return isEn(lang) ? row.reasons.en || row.reasons.zh : row.reasons.zh || row.reasons.en;
 }

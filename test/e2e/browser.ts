@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,9 +21,27 @@ const ARGS = [
   '--disable-sync',
 ];
 
-/** Build the dashboard with Vite unless `dashboard/dist` is already there. */
+const SOURCES = [
+  join(ROOT, 'dashboard/src'),
+  join(ROOT, 'dashboard/index.html'),
+  join(ROOT, 'dashboard/vite.config.ts'),
+];
+
+function newestSource(): number {
+  let newest = 0;
+  for (const source of SOURCES) {
+    const files = statSync(source).isDirectory()
+      ? readdirSync(source, { recursive: true, encoding: 'utf8' }).map((f) => join(source, f))
+      : [source];
+    for (const file of files) newest = Math.max(newest, statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build the dashboard with Vite unless `dashboard/dist` is there and newer than every source file. */
 export function ensureDashboardBuilt(): void {
-  if (existsSync(join(DIST, 'index.html'))) return;
+  const built = join(DIST, 'index.html');
+  if (existsSync(built) && statSync(built).mtimeMs >= newestSource()) return;
   const result = spawnSync('npm', ['run', 'build', '-w', 'dashboard'], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`dashboard build failed:\n${result.stdout}\n${result.stderr}`);
 }

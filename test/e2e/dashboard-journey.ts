@@ -17,7 +17,7 @@ export interface JourneyTarget {
   publishPlate(lane: 'entry' | 'exit', plate: string, confidence: number): Promise<string>;
 }
 
-const WAIT = { timeout: 20_000 };
+export const WAIT = { timeout: 20_000 };
 
 export async function open(page: Page, target: JourneyTarget, hash: string): Promise<void> {
   await page.goto(`${target.httpUrl}/${hash}`);
@@ -35,7 +35,7 @@ export async function logout(page: Page): Promise<void> {
   await page.evaluate('sessionStorage.clear()');
 }
 
-function lane(page: Page, target: JourneyTarget, which: 'entry' | 'exit'): Locator {
+export function lane(page: Page, target: JourneyTarget, which: 'entry' | 'exit'): Locator {
   return page.locator(`[data-testid="lane-${target.gate}-${which}"]`);
 }
 
@@ -45,12 +45,16 @@ export async function staffJourney(page: Page, target: JourneyTarget, plates: { 
   await open(page, target, '#/live');
   await page.waitForSelector('[data-testid=live-view] [data-testid=site-free]', WAIT);
   await lane(page, target, 'entry').waitFor(WAIT);
-  await page.waitForSelector('.stream.on', WAIT);
+  await page.waitForSelector('[data-testid=stream-state][data-connected=true]', WAIT);
 
-  // Live: the entry appears in the lane and on its LED mirror without a reload.
+  // Live: the entry appears in the lane and on its LED mirror without a reload; the mirror goes blank after the
+  // display's seconds on the gateway's clock (a few milliseconds here, at 60×), keeping the last text beside it.
   await target.publishPlate('entry', plates.resident, 0.98);
-  await lane(page, target, 'entry').locator('.recent .plate', { hasText: plates.resident }).first().waitFor(WAIT);
-  await lane(page, target, 'entry').locator('[data-testid=led-panel]', { hasText: plates.resident }).waitFor(WAIT);
+  const entryLane = lane(page, target, 'entry');
+  await entryLane.locator('.recent .plate', { hasText: plates.resident }).first().waitFor(WAIT);
+  await entryLane.locator('.led-wrap', { hasText: plates.resident }).waitFor(WAIT);
+  await entryLane.locator('[data-testid=led-panel][data-state=blank]').waitFor(WAIT);
+  await entryLane.locator('[data-testid=led-last]').waitFor(WAIT);
   await screenshot(page, 'staff-live');
 
   // A low-confidence exit read matched fuzzily to the car inside lands in the exceptions queue; staff confirm it.
@@ -85,9 +89,10 @@ export async function staffJourney(page: Page, target: JourneyTarget, plates: { 
   await screenshot(page, 'staff-session');
   const session = await page.locator('[data-testid=session-detail]').textContent();
 
-  for (const hash of ['#/vehicles', '#/visitors', '#/blacklist', '#/tariff']) {
+  // Pages without live data still hold the event stream, and the indicator says so.
+  for (const hash of ['#/blacklist', '#/tariff']) {
     await open(page, target, hash);
-    await page.waitForLoadState('networkidle');
+    await page.waitForSelector('[data-testid=stream-state][data-connected=true]', WAIT);
     await screenshot(page, `staff-${hash.slice(2)}`);
   }
   await logout(page);
@@ -104,15 +109,26 @@ export async function bureauJourney(page: Page, target: JourneyTarget) {
   await screenshot(page, 'bureau-evaluation');
   const actsHidden = (await page.locator('.sidenav a[href="#/gates"]').count()) === 0;
 
+  // Each column says what it measures: its definition from the gateway, as a tooltip and in the list below.
+  const peakHeader = table.locator('th[title]', { has: page.locator('button[data-sort=peakOccupancy]') });
+  await peakHeader.waitFor(WAIT);
+  const peakTitle = await peakHeader.getAttribute('title');
+  await page.click('[data-testid=definitions] summary');
+  const definitions = await page.locator('[data-testid=definitions]').textContent();
+  await screenshot(page, 'bureau-definitions');
+
   await table.locator('tbody tr a').first().click();
-  await page.waitForSelector('[data-testid=bureau-detail]', WAIT);
+  await page.waitForSelector('[data-testid=bureau-detail] [data-testid=trend-index] svg', WAIT);
+  const trend = await page.locator('[data-testid=trend-index] svg').getAttribute('aria-label');
+  const figures = await page.locator('[data-testid=indicator-table]').textContent();
+  await screenshot(page, 'bureau-detail');
   await page.locator('[data-testid=bureau-detail] [data-action=view-report]').first().click();
   const frame = page.locator('[data-testid=report-frame] iframe');
   await frame.waitFor(WAIT);
   const reportText = await frame.contentFrame().locator('body').textContent();
   await screenshot(page, 'bureau-report');
   await logout(page);
-  return { rows, actsHidden, reportText };
+  return { rows, actsHidden, reportText, peakTitle, definitions, trend, figures };
 }
 
 /** The public: no login, free spaces and the published tariff, and a fee look-up for one's own plate. */
@@ -125,8 +141,9 @@ export async function publicJourney(page: Page, target: JourneyTarget, plate: st
   await page.click('[data-testid=fee-lookup] button[type=submit]');
   const result = page.locator('[data-testid=fee-result]');
   await result.waitFor(WAIT);
+  const parked = await result.locator('[data-testid=fee-parked]').textContent();
   await screenshot(page, 'public-fee');
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'public-phone');
-  return { tariff, fee: await result.textContent() };
+  return { tariff, parked, fee: await result.textContent() };
 }

@@ -7,6 +7,7 @@ import { silentLogger } from '../../gateway/src/app/logger.ts';
 import { type RunningDemo, startDemo } from '../../simulators/src/demo.ts';
 import { ensureDashboardBuilt, launchBrowser, ROOT, type TestBrowser } from './browser.ts';
 import { bureauJourney, type JourneyTarget, publicJourney, staffJourney } from './dashboard-journey.ts';
+import { registryJourney } from './registry-journey.ts';
 
 let dir: string;
 let demo: RunningDemo;
@@ -82,21 +83,61 @@ describe('dashboard in headless Chromium against the running demo', () => {
     await page.close();
   });
 
-  it('the bureau sees every community in the evaluation table and opens a report', async () => {
+  it('staff add a household, a vehicle, a CSV import and a visitor, whose entry shows live as ENTRY_VISITOR', async () => {
+    const page = await browser.newPage();
+    const plates = {
+      room: '9栋1单元901',
+      csvRoom: '9栋1单元902',
+      resident: '京E2E001',
+      csvGood: '京E2E002',
+      csvBad: '京E2E003',
+      visitor: '京E2E009',
+    };
+    const result = await registryJourney(page, target, plates);
+    // The CSV's header is line 1: the bad row (an unknown vehicle class) is line 3, reported with its reason.
+    expect(result.rejectedLines).toEqual(['3']);
+    expect(result.rejected[0]).toContain('第 3 行');
+    expect(result.rejected[0]).toContain('飞机');
+    const vehicles = result.vehicles.join('\n');
+    expect(vehicles).toContain(plates.resident);
+    expect(vehicles).toContain(plates.csvGood);
+    expect(vehicles).not.toContain(plates.csvBad);
+    expect(vehicles).toContain(plates.csvRoom);
+    expect(result.visitor).toContain(plates.room);
+    expect(result.entry).toContain('ENTRY_VISITOR');
+    const registry = demo.gateway.gateway.registry;
+    expect(registry.vehicles.get(target.site, plates.resident)).toMatchObject({
+      household: plates.room,
+      energy: 'electric',
+    });
+    expect(registry.households.get(target.site, plates.csvRoom)).toMatchObject({ room: plates.csvRoom });
+    await page.close();
+  });
+
+  it('the bureau sees every community ranked with trends and definitions, and opens a report', async () => {
     const token = await adminToken();
     for (const community of demo.communities) {
-      const reply = await fetch(`${demo.httpUrl}/api/sites/${community.site.id}/reports/daily/generate`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        // The day before the demo's start: a whole period that has ended.
-        body: JSON.stringify({ at: demo.clock.now() - 86_400_000 }),
-      });
-      expect(reply.status, await reply.clone().text()).toBe(200);
+      // The two days before the demo's start: whole periods that have ended, so the trend has two points.
+      for (const daysBack of [2, 1]) {
+        const reply = await fetch(`${demo.httpUrl}/api/sites/${community.site.id}/reports/daily/generate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ at: demo.clock.now() - daysBack * 86_400_000 }),
+        });
+        expect(reply.status, await reply.clone().text()).toBe(200);
+      }
     }
     const page = await browser.newPage();
     const result = await bureauJourney(page, target);
     expect(result.rows).toBe(demo.communities.length);
     expect(result.actsHidden).toBe(true);
+    expect(result.peakTitle).toContain('15分钟');
+    // Names, formulas, weights and levels come from /api/indicators/definitions.
+    expect(result.definitions).toContain('高峰占用率');
+    expect(result.definitions).toContain('15分钟');
+    expect(result.definitions).toContain('严重');
+    expect(result.figures).toContain('∫C dt');
+    expect(result.trend).toMatch(/停车难指数/);
     expect(result.reportText ?? '').toMatch(/停车难指数|指数/);
     await page.close();
   });
@@ -109,6 +150,8 @@ describe('dashboard in headless Chromium against the running demo', () => {
     expect(result.tariff).toMatch(/元/);
     expect(result.fee).toContain(plate);
     expect(result.fee).toMatch(/¥\d+\.\d\d/);
+    // Time parked is the gateway's quote time minus the entry time (its clock runs at 60× here).
+    expect(result.parked).toMatch(/已停\s*(\d+天)?(\d+小时)?\d+分/);
     await page.close();
   });
 });

@@ -4,17 +4,9 @@ const STORAGE_KEY = 'parking.auth';
 
 /**
  * `expiresAt` is on the gateway's clock, which in the demo runs accelerated, so it cannot be compared with the
- * browser's. `localExpiresAt` is the browser-clock expiry when the reply looks like wall-clock time, else null and
- * the server's 401 ends the session.
+ * browser's; the reply's `ttlMs` can. `localExpiresAt` is the browser-clock expiry: browser time at login + `ttlMs`.
  */
-export type AuthState = { token: string; expiresAt: number; localExpiresAt: number | null; user: User };
-
-const MAX_PLAUSIBLE_TTL_MS = 24 * 3_600_000;
-
-function localExpiry(expiresAt: number, now: number): number | null {
-  const ttl = expiresAt - now;
-  return ttl > 0 && ttl <= MAX_PLAUSIBLE_TTL_MS ? expiresAt : null;
-}
+export type AuthState = { token: string; expiresAt: number; localExpiresAt: number; user: User };
 
 let current: AuthState | null = load();
 const listeners = new Set<(auth: AuthState | null) => void>();
@@ -26,20 +18,24 @@ function load(): AuthState | null {
     if (!raw) return null;
     const parsed = JSON.parse(raw) as AuthState;
     if (typeof parsed.token !== 'string' || !parsed.user) return null;
-    return parsed.localExpiresAt === null || parsed.localExpiresAt > Date.now() ? parsed : null;
+    return typeof parsed.localExpiresAt === 'number' && parsed.localExpiresAt > Date.now() ? parsed : null;
   } catch {
     return null;
   }
 }
 
 export function getAuth(): AuthState | null {
-  if (current?.localExpiresAt && current.localExpiresAt <= Date.now()) expire();
+  if (current && current.localExpiresAt <= Date.now()) expire();
   return current;
 }
 
 export function setAuth(reply: LoginReply): void {
-  const localExpiresAt = localExpiry(reply.expiresAt, Date.now());
-  current = { token: reply.token, expiresAt: reply.expiresAt, localExpiresAt, user: reply.user };
+  current = {
+    token: reply.token,
+    expiresAt: reply.expiresAt,
+    localExpiresAt: Date.now() + reply.ttlMs,
+    user: reply.user,
+  };
   sessionStorage.setItem(STORAGE_KEY, JSON.stringify(current));
   scheduleExpiry();
   notify();
@@ -77,13 +73,13 @@ function notify(): void {
 
 function scheduleExpiry(): void {
   clearTimeout(expiryTimer);
-  if (!current?.localExpiresAt) return;
+  if (!current) return;
   const wait = current.localExpiresAt - Date.now();
   expiryTimer = setTimeout(
     function expireToken() {
       expire();
     },
-    Math.max(0, wait),
+    Math.min(2 ** 31 - 1, Math.max(0, wait)),
   );
 }
 

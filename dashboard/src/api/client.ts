@@ -3,11 +3,14 @@ import { expire, getAuth } from './auth.ts';
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** The parsed JSON error body, for replies that explain more than a message (a refused CSV import). */
+  readonly body: unknown;
+  constructor(status: number, code: string, message: string, body: unknown = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.body = body;
   }
 }
 
@@ -54,15 +57,17 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
   if (response.ok) return response;
   let code = `HTTP_${response.status}`;
   let message = response.statusText;
+  let errorBody: unknown = null;
   try {
-    const error = (await response.json()) as { code?: string; message?: string };
+    errorBody = await response.json();
+    const error = errorBody as { code?: string; message?: string; reason?: string };
     code = error.code ?? code;
-    message = error.message ?? message;
+    message = error.message ?? error.reason ?? message;
   } catch {
     // not a JSON error body; keep the status text
   }
   if (response.status === 401 && auth) expire();
-  throw new ApiError(response.status, code, message);
+  throw new ApiError(response.status, code, message, errorBody);
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {

@@ -1,14 +1,18 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getAuth } from './auth.ts';
+import { noteGatewayTime } from './gateway-time.ts';
 import type { LiveEvent, LiveEventKind } from './types.ts';
 
 const KINDS: LiveEventKind[] = ['decision', 'display', 'occupancy', 'session', 'exception', 'barrier', 'audit'];
+/** Events no view listens to, read only for the gateway time they carry (sensors report often). */
+const CLOCK_ONLY = ['space', 'device', 'payment', 'report'];
 
 type Listener = (event: LiveEvent) => void;
 
 /**
  * One EventSource for the page, shared by every view. EventSource cannot send headers, so the token goes in the query
- * (docs/http-api.md). The browser reconnects by itself; `connected` reports the gap to the user.
+ * (docs/http-api.md). The staff shell holds a subscription for as long as someone is logged in, so `connected` is the
+ * state of the connection on every page. The browser reconnects by itself; `connected` reports the gap to the user.
  */
 class LiveStream {
   private source: EventSource | null = null;
@@ -50,9 +54,19 @@ class LiveStream {
     const source = new EventSource(`/api/events?token=${encodeURIComponent(auth.token)}`);
     this.source = source;
     source.onopen = () => this.setConnected(true);
+    // CONNECTING while the browser retries; CLOSED when the server refused the stream (e.g. the token ran out).
     source.onerror = () => this.setConnected(source.readyState === EventSource.OPEN);
     for (const kind of KINDS) {
       source.addEventListener(kind, (message: MessageEvent<string>) => this.dispatch(kind, message.data));
+    }
+    for (const kind of CLOCK_ONLY) {
+      source.addEventListener(kind, function noteTime(message: MessageEvent<string>) {
+        try {
+          noteGatewayTime((JSON.parse(message.data) as { at?: unknown }).at);
+        } catch {
+          // not JSON: nothing to read
+        }
+      });
     }
     source.onmessage = (message: MessageEvent<string>) => this.dispatchUntyped(message.data);
   }
@@ -64,6 +78,7 @@ class LiveStream {
     } catch {
       return;
     }
+    noteGatewayTime(data.at);
     const event: LiveEvent = { kind, site: typeof data.site === 'string' ? data.site : '', data };
     for (const listener of this.listeners) listener(event);
   }
@@ -124,4 +139,10 @@ export function useStreamConnected(): boolean {
   const [connected, setConnected] = useState(liveStream.connected);
   useEffect(() => liveStream.onState(setConnected), []);
   return connected;
+}
+
+/** Keep the stream open while mounted (the staff shell), whether or not the page shows live data. */
+export function useLiveConnection(token: string): boolean {
+  useEffect(() => liveStream.subscribe(function keepOpen() {}), [token]);
+  return useStreamConnected();
 }

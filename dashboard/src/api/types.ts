@@ -1,9 +1,22 @@
 /**
- * Shapes of the HTTP API replies as the dashboard reads them (docs/http-api.md). Device payload types come from the
- * gateway's zod schemas (type-only imports, so zod stays out of the bundle). The HTTP reply shapes mirror the contract
- * until the gateway exports their schemas; the views read them defensively, so a missing field shows as "—".
+ * Shapes of the HTTP API replies as the dashboard reads them (docs/http-api.md). Wherever the gateway has a zod schema
+ * for a shape, its type is imported from there (type-only imports, so zod stays out of the bundle); the few replies that
+ * routes declare inline are written out here from the route's schema.
  */
+import type { z } from 'zod';
+import type { ImportResult } from '../../../gateway/src/adapters/csv/csv-table.ts';
+import type { User as GatewayUser } from '../../../gateway/src/adapters/sqlite/accounts.ts';
 import type { ReasonCode } from '../../../gateway/src/domain/gate/reason-catalogue.ts';
+import type { IndicatorDefinition, IndicatorDefinitions } from '../../../gateway/src/domain/indicators/definitions.ts';
+import type {
+  BlacklistEntry as BlacklistSchema,
+  EmergencyVehicle,
+  Household,
+  Pass as PassSchema,
+  StaffVehicle,
+  Vehicle as VehicleSchema,
+  Visitor as VisitorSchema,
+} from '../../../gateway/src/domain/registry/registry.schema.ts';
 import type { ExceptionKind, Payment as LedgerPayment, Session } from '../../../gateway/src/domain/session/session.ts';
 import type { QuoteItem } from '../../../gateway/src/domain/tariff/tariff.schema.ts';
 import type {
@@ -12,13 +25,41 @@ import type {
   OccupancyPayload,
   OccupancyStatus,
 } from '../../../gateway/src/protocol/payloads.ts';
+import type { BureauRow, BureauView } from '../../../gateway/src/reports/bureau-aggregator.ts';
 
-export type { DifficultyLevel, ExceptionKind, OccupancyPayload, OccupancyStatus, ReasonCode };
+export type {
+  BureauRow,
+  BureauView,
+  DifficultyLevel,
+  EmergencyVehicle,
+  ExceptionKind,
+  Household,
+  IndicatorDefinition,
+  IndicatorDefinitions,
+  OccupancyPayload,
+  OccupancyStatus,
+  ReasonCode,
+  StaffVehicle,
+};
 
-export type Role = 'admin' | 'staff' | 'bureau';
+/** Registry records as the gateway stores and returns them. */
+export type Vehicle = z.output<typeof VehicleSchema>;
+export type Pass = z.output<typeof PassSchema>;
+export type Visitor = z.output<typeof VisitorSchema>;
+export type BlacklistEntry = z.output<typeof BlacklistSchema>;
+/** What a registry POST/PUT takes: the record without `site` (the path gives it), defaults left out. */
+export type RegistryInput<T extends z.ZodType> = Omit<z.input<T>, 'site'>;
+export type VehicleInput = RegistryInput<typeof VehicleSchema>;
+export type PassInput = RegistryInput<typeof PassSchema>;
+export type VisitorInput = Omit<RegistryInput<typeof VisitorSchema>, 'createdBy'> & { createdBy?: string };
+export type BlacklistInput = RegistryInput<typeof BlacklistSchema>;
+export type HouseholdInput = RegistryInput<typeof Household>;
+export type ImportReply = ImportResult;
 
-export type User = { username: string; role: Role; sites: string[]; displayName?: string };
-export type LoginReply = { token: string; expiresAt: number; user: User };
+export type User = GatewayUser;
+export type Role = User['role'];
+/** `POST /api/auth/login`: `expiresAt` is on the gateway's clock (accelerated in the demo), `ttlMs` on any clock. */
+export type LoginReply = { token: string; expiresAt: number; ttlMs: number; user: User };
 
 export type PublicZone = { id: string; name: string; capacity: number; free: number; status: OccupancyStatus };
 export type PublicSite = {
@@ -54,6 +95,8 @@ export type FeeQuote = {
 
 export type PublicFeeReply = {
   plate: string;
+  /** The gateway's time of the quote; the stay so far is `quotedAt − entryAt`. */
+  quotedAt: number;
   inside: boolean;
   entryAt: number | null;
   totalFen: number;
@@ -99,8 +142,10 @@ export type LaneDisplay = {
   lines: string[];
   colour: DisplayPayload['colour'] | string;
   voice?: string | null;
-  at?: number;
-  seconds?: number;
+  /** Gateway time the panel was told to show this. */
+  at: number;
+  /** How long the panel shows it before it goes blank. */
+  seconds: number;
 };
 export type LaneView = {
   gate: string;
@@ -157,30 +202,6 @@ export type SessionDetail = {
   fee: FeeQuote | null;
 };
 
-export type Vehicle = {
-  plate: string;
-  kind: string;
-  household?: string | null;
-  owner?: string | null;
-  phone?: string | null;
-  space?: string | null;
-  vehicleClass?: string | null;
-  validFrom?: number | string | null;
-  validTo?: number | string | null;
-};
-export type ImportReply = { imported: number; updated: number; rejected: { line: number; reason: string }[] };
-
-export type Visitor = {
-  id: string;
-  plate: string;
-  name?: string | null;
-  host?: string | null;
-  household?: string | null;
-  from: number;
-  to: number;
-};
-export type BlacklistEntry = { plate: string; reason?: string | null; at?: number; addedAt?: number };
-
 export type AuditEntry = {
   at: number;
   actor: string;
@@ -205,19 +226,6 @@ export type ReportRow = {
   level: DifficultyLevel | string | null;
   generatedAt: number;
 };
-
-export type Reason = string | { zh?: string; en?: string; textZh?: string; textEn?: string; text?: string };
-export type TrendPoint = { start?: number; at?: number; period?: string; index: number };
-export type EvaluationSite = {
-  site: string;
-  name: string;
-  index: number | null;
-  level: DifficultyLevel | string | null;
-  reasons: Reason[] | { zh?: Reason[]; en?: Reason[] } | null;
-  indicators: Record<string, unknown> | null;
-  trend: TrendPoint[] | { delta?: number; points?: TrendPoint[] } | null;
-};
-export type Evaluation = { period: string; sites: EvaluationSite[]; worst?: unknown; improved?: unknown };
 
 export type LiveEventKind = 'decision' | 'display' | 'occupancy' | 'session' | 'exception' | 'barrier' | 'audit';
 export type LiveEvent = { kind: LiveEventKind; site: string; data: Record<string, unknown> };

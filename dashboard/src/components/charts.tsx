@@ -110,3 +110,105 @@ export function Bars(props: { rows: { label: string; value: number; text: string
     </svg>
   );
 }
+
+export type ChartSeries = { name: string; points: Point[]; class?: string };
+
+/**
+ * Several series over time on one set of axes (the bureau's trends): y from 0 to `max` (or the largest value), dates
+ * under the first and last period, a legend, and each point's value in its tooltip.
+ */
+export function TrendChart(props: {
+  series: ChartSeries[];
+  max?: number;
+  unit?: string;
+  xLabel: (x: number) => string;
+  width?: number;
+  height?: number;
+  testId?: string;
+}) {
+  const width = props.width ?? 420;
+  const height = props.height ?? 180;
+  const left = 34;
+  const right = 12;
+  const top = 10;
+  const bottom = 24;
+  const all = props.series.flatMap((s) => s.points);
+  const largest = Math.max(0, ...all.map((p) => p.y));
+  const max = props.max ?? (largest > 0 ? niceCeiling(largest) : 1);
+  const xs = all.map((p) => p.x);
+  const minX = Math.min(...xs);
+  const maxX = Math.max(...xs);
+  const spanX = maxX - minX;
+  const px = (x: number) =>
+    spanX === 0 ? (left + width - right) / 2 : left + ((x - minX) / spanX) * (width - left - right);
+  const py = (y: number) => height - bottom - (Math.max(0, Math.min(max, y)) / max) * (height - top - bottom);
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const unit = props.unit ?? '';
+  return (
+    <figure class="trend-chart" data-testid={props.testId}>
+      <svg
+        class="chart"
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        role="img"
+        aria-label={props.series
+          .map((s) => `${s.name}: ${s.points.map((p) => `${Math.round(p.y * 10) / 10}${unit}`).join(' → ')}`)
+          .join('; ')}
+      >
+        {ticks.map((tick) => (
+          <g key={tick}>
+            <line class="grid" x1={left} x2={width - right} y1={py(tick)} y2={py(tick)} />
+            <text class="axis" x={2} y={py(tick) + 3}>
+              {Math.round(tick * 10) / 10}
+            </text>
+          </g>
+        ))}
+        {all.length > 0 && (
+          <>
+            <text class="axis" x={left} y={height - 6}>
+              {props.xLabel(minX)}
+            </text>
+            {spanX > 0 && (
+              <text class="axis" x={width - right} y={height - 6} text-anchor="end">
+                {props.xLabel(maxX)}
+              </text>
+            )}
+          </>
+        )}
+        {props.series.map((s, i) => (
+          <g key={s.name} class={`series series-${i} ${s.class ?? ''}`}>
+            {s.points.length > 1 && (
+              <path
+                class="line"
+                d={s.points
+                  .map((p, j) => `${j === 0 ? 'M' : 'L'}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`)
+                  .join(' ')}
+              />
+            )}
+            {s.points.map((p) => (
+              <circle key={p.x} class="dot" cx={px(p.x)} cy={py(p.y)} r={3}>
+                <title>{`${s.name} ${props.xLabel(p.x)}: ${Math.round(p.y * 10) / 10}${unit}`}</title>
+              </circle>
+            ))}
+          </g>
+        ))}
+      </svg>
+      {props.series.length > 1 && (
+        <figcaption class="legend">
+          {props.series.map((s, i) => (
+            <span key={s.name} class={`legend-item series-${i}`}>
+              <i /> {s.name}
+            </span>
+          ))}
+        </figcaption>
+      )}
+    </figure>
+  );
+}
+
+function niceCeiling(value: number): number {
+  const magnitude = 10 ** Math.floor(Math.log10(value));
+  const steps = [1, 2, 2.5, 5, 10];
+  const step = steps.find((s) => s * magnitude >= value) ?? 10;
+  return step * magnitude;
+}

@@ -1,86 +1,91 @@
 import { useState } from 'preact/hooks';
 import { api, seg } from '../api/client.ts';
-import type { BlacklistEntry, SiteInfo } from '../api/types.ts';
-import { Async, Card, Empty, ErrorBox } from '../components/ui.tsx';
-import { dateTime, normalisePlate } from '../format.ts';
-import { useResource } from '../hooks.ts';
+import type { BlacklistEntry, BlacklistInput, SiteInfo } from '../api/types.ts';
+import { CsvImport, RegistryList, registryPath, useRegistry, useSubmit } from '../components/registry.tsx';
+import { ErrorBox } from '../components/ui.tsx';
+import { dateTime, localInputToMs, normalisePlate } from '../format.ts';
 import { getLang, t } from '../i18n/i18n.ts';
 
-export function BlacklistView(props: { site: SiteInfo; canAct: boolean }) {
-  const path = `/api/sites/${seg(props.site.id)}/blacklist`;
-  const list = useResource(() => api<BlacklistEntry[] | { items: BlacklistEntry[] }>(path), [path]);
-  const [plate, setPlate] = useState('');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>(null);
+/** The blacklist (黑名单): plates denied at entry, until a date or until removed. */
+export function BlacklistView(props: { site: SiteInfo; canAct: boolean; username: string }) {
+  const zone = props.site.timeZone ?? 'Asia/Shanghai';
+  const path = registryPath(props.site.id, 'blacklist');
+  const [q, setQ] = useState('');
+  const list = useRegistry<BlacklistEntry>(props.site.id, 'blacklist', q);
+  const [draft, setDraft] = useState({ plate: '', reason: '', until: '' });
+  const lang = getLang();
 
-  async function add(event: Event): Promise<void> {
-    event.preventDefault();
-    setError(null);
-    try {
-      await api(path, { method: 'POST', json: { plate: normalisePlate(plate), reason } });
-      setPlate('');
-      setReason('');
-      list.reload();
-    } catch (e) {
-      setError(e);
+  const { submit, error } = useSubmit(async function add() {
+    const body: BlacklistInput = {
+      plate: normalisePlate(draft.plate),
+      reason: draft.reason.trim(),
+      addedBy: props.username,
+    };
+    if (draft.until) {
+      const until = localInputToMs(`${draft.until}T00:00`, zone);
+      if (until !== null) body.until = until;
     }
-  }
-
-  async function remove(entry: string): Promise<void> {
-    await api(`${path}/${seg(entry)}`, { method: 'DELETE' });
+    await api(path, { method: 'POST', json: body });
+    setDraft({ plate: '', reason: '', until: '' });
     list.reload();
-  }
+  });
 
   return (
-    <Card title={t('nav.blacklist')} testId="blacklist">
-      {props.canAct && (
-        <form class="inline-form" onSubmit={add}>
-          <label>
-            {t('vehicles.plate')}
-            <input required value={plate} onInput={(e) => setPlate(e.currentTarget.value)} />
-          </label>
-          <label>
-            {t('blacklist.reason')}
-            <input required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
-          </label>
-          <button type="submit">{t('blacklist.add')}</button>
-        </form>
-      )}
-      {error !== null && <ErrorBox error={error} />}
-      <Async data={list.data} error={list.error} reload={list.reload}>
-        {(data) => {
-          const rows = Array.isArray(data) ? data : data.items;
-          if (rows.length === 0) return <Empty />;
-          return (
-            <table class="table">
-              <thead>
-                <tr>
-                  <th>{t('vehicles.plate')}</th>
-                  <th>{t('blacklist.reason')}</th>
-                  <th>{t('blacklist.addedAt')}</th>
-                  {props.canAct && <th />}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((b) => (
-                  <tr key={b.plate}>
-                    <td class="plate">{b.plate}</td>
-                    <td>{b.reason ?? ''}</td>
-                    <td>{dateTime(b.addedAt ?? b.at, getLang())}</td>
-                    {props.canAct && (
-                      <td>
-                        <button type="button" class="link danger" onClick={() => remove(b.plate)}>
-                          {t('blacklist.remove')}
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          );
-        }}
-      </Async>
-    </Card>
+    <div class="stack">
+      <RegistryList
+        title={t('nav.blacklist')}
+        testId="blacklist"
+        list={list}
+        q={q}
+        onQ={setQ}
+        rowKey={(b) => b.plate}
+        canAct={props.canAct}
+        onDelete={(b) => api(`${path}/${seg(b.plate)}`, { method: 'DELETE' })}
+        columns={[
+          { label: t('vehicles.plate'), cell: (b) => b.plate, class: 'plate' },
+          { label: t('blacklist.reason'), cell: (b) => b.reason },
+          {
+            label: t('blacklist.until'),
+            cell: (b) => (b.until === undefined ? t('blacklist.untilRemoved') : dateTime(b.until, lang, zone)),
+          },
+          { label: t('blacklist.addedBy'), cell: (b) => b.addedBy ?? '' },
+        ]}
+      >
+        {props.canAct && (
+          <form class="inline-form" onSubmit={submit} data-testid="blacklist-form">
+            <label>
+              {t('vehicles.plate')}
+              <input
+                name="plate"
+                required
+                value={draft.plate}
+                onInput={(e) => setDraft({ ...draft, plate: e.currentTarget.value })}
+              />
+            </label>
+            <label class="grow">
+              {t('blacklist.reason')}
+              <input
+                name="reason"
+                required
+                value={draft.reason}
+                onInput={(e) => setDraft({ ...draft, reason: e.currentTarget.value })}
+              />
+            </label>
+            <label>
+              {t('blacklist.until')}
+              <input
+                type="date"
+                name="until"
+                value={draft.until}
+                onInput={(e) => setDraft({ ...draft, until: e.currentTarget.value })}
+              />
+            </label>
+            <button type="submit">{t('blacklist.add')}</button>
+          </form>
+        )}
+        {error !== null && <ErrorBox error={error} />}
+      </RegistryList>
+      {props.canAct && <CsvImport path={`${path}/import`} help="blacklist.importHelp" onDone={list.reload} />}
+    </div>
   );
 }

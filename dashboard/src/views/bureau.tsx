@@ -1,62 +1,82 @@
 import { useState } from 'preact/hooks';
 import { api, download } from '../api/client.ts';
-import type { Evaluation, EvaluationSite } from '../api/types.ts';
-import { Bars, LineChart } from '../components/charts.tsx';
-import { Async, Card, Empty, ErrorBox, LevelBadge, plainText } from '../components/ui.tsx';
+import type { BureauRow, BureauView as Evaluation, IndicatorDefinitions } from '../api/types.ts';
+import { LineChart, TrendChart } from '../components/charts.tsx';
+import { Async, Card, Empty, ErrorBox, LevelBadge } from '../components/ui.tsx';
 import {
-  indicatorColumns,
-  indicatorsOf,
-  normaliseEvaluation,
-  readIndicator,
-  reasonsOf,
+  FIGURES,
+  type FigureKey,
+  figureLabel,
+  figureText,
+  formulaText,
+  indexText,
+  RANKING_FIGURES,
+  reasonText,
   type SortKey,
-  sortSites,
-  trendDelta,
-  trendOf,
+  sortRows,
+  trendSeries,
+  unitText,
 } from '../evaluation.ts';
 import { dateOnly } from '../format.ts';
 import { useResource } from '../hooks.ts';
-import { getLang, t } from '../i18n/i18n.ts';
+import { getLang, t, tv } from '../i18n/i18n.ts';
 import { href, navigate, type Route } from '../router.ts';
 import { ReportList } from './reports.tsx';
 
 const PERIODS = ['daily', 'weekly', 'monthly'] as const;
 const PERIOD_LABEL = { monthly: 'reports.monthly', weekly: 'reports.weekly', daily: 'reports.daily' } as const;
 
-/** The bureau's view: every community in one sortable table with the index, level, reasons and trend; drill down. */
+function label(key: FigureKey, defs: IndicatorDefinitions | undefined): string {
+  return figureLabel(key, defs, getLang()) ?? tv('figure', key);
+}
+
+/** The bureau's view: every community ranked by the difficulty index, with its level, reasons and trend; drill down. */
 export function BureauView(props: { route: Route }) {
   const period = props.route.query.get('period') ?? 'daily';
-  const evaluation = useResource(
-    () => api<Record<string, unknown>>('/api/bureau/evaluation', { query: { period } }).then(normaliseEvaluation),
-    [period],
+  const evaluation = useResource(() => api<Evaluation>('/api/bureau/evaluation', { query: { period } }), [period]);
+  const definitions = useResource(
+    () => api<IndicatorDefinitions>('/api/indicators/definitions', { anonymous: true }),
+    [],
   );
   const drill = props.route.parts[1];
   return (
     <Async data={evaluation.data} error={evaluation.error} reload={evaluation.reload}>
       {(data) => {
-        const chosen = drill ? data.sites.find((s) => s.site === drill) : undefined;
-        if (drill) return chosen ? <CommunityDetail site={chosen} period={period} /> : <Empty />;
-        return <Ranking data={data} period={period} />;
+        const defs = definitions.data;
+        if (drill) {
+          const row = data.ranking.find((r) => r.site === drill);
+          return row ? <CommunityDetail row={row} period={period} defs={defs} /> : <Empty />;
+        }
+        return <Ranking data={data} period={period} defs={defs} />;
       }}
     </Async>
   );
 }
 
-function Ranking(props: { data: Evaluation; period: string }) {
+function Delta(props: { value: number | null }) {
+  if (props.value === null) return null;
+  const rounded = Math.round(props.value * 10) / 10;
+  // A higher index is harder to park: up is worse.
+  return (
+    <span class={rounded > 0 ? 'worse' : rounded < 0 ? 'better' : 'muted'} title={t('bureau.delta')}>
+      {rounded > 0 ? `▲${rounded}` : rounded < 0 ? `▼${-rounded}` : '±0'}
+    </span>
+  );
+}
+
+function Ranking(props: { data: Evaluation; period: string; defs: IndicatorDefinitions | undefined }) {
   const lang = getLang();
+  const { defs } = props;
   const [sort, setSort] = useState<SortKey>({ column: 'index', descending: true });
   const [error, setError] = useState<unknown>(null);
-  const columns = indicatorColumns(props.data.sites);
-  const rows = sortSites(props.data.sites, sort);
-  const labels = new Map<string, string>();
-  for (const site of props.data.sites)
-    for (const ind of indicatorsOf(site, lang)) if (ind.label) labels.set(ind.key, ind.label);
+  const rows = sortRows(props.data.ranking, sort);
 
-  function header(column: string, label: string, numeric = false) {
+  function header(column: string, text: string, numeric = false, title = '') {
     const active = sort.column === column;
     return (
       <th
         class={numeric ? 'num sortable' : 'sortable'}
+        title={title || undefined}
         aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
       >
         <button
@@ -65,7 +85,7 @@ function Ranking(props: { data: Evaluation; period: string }) {
           data-sort={column}
           onClick={() => setSort({ column, descending: active ? !sort.descending : column !== 'name' })}
         >
-          {label} {active ? (sort.descending ? '▼' : '▲') : ''}
+          {text} {active ? (sort.descending ? '▼' : '▲') : ''}
         </button>
       </th>
     );
@@ -75,7 +95,7 @@ function Ranking(props: { data: Evaluation; period: string }) {
     setError(null);
     try {
       await download(
-        `/api/bureau/evaluation?format=csv&lang=${getLang() === 'en' ? 'en' : 'zh'}&period=${encodeURIComponent(props.period)}`,
+        `/api/bureau/evaluation?format=csv&lang=${lang === 'en' ? 'en' : 'zh'}&period=${encodeURIComponent(props.period)}`,
         `evaluation-${props.period}.csv`,
         'text/csv',
       );
@@ -84,6 +104,7 @@ function Ranking(props: { data: Evaluation; period: string }) {
     }
   }
 
+  const names = (list: BureauRow[]) => list.map((r) => r.siteName).join('、');
   return (
     <Card
       title={t('bureau.title')}
@@ -108,9 +129,26 @@ function Ranking(props: { data: Evaluation; period: string }) {
         </>
       }
     >
-      <p class="muted small">{t('bureau.definitions')}</p>
+      <p class="muted small">
+        {t('bureau.definitions')}
+        {props.data.start !== null && ` · ${t('bureau.periodStart')} ${dateOnly(props.data.start)}`}
+      </p>
       {error !== null && <ErrorBox error={error} />}
-      <Highlights data={props.data} />
+      {(props.data.worst.length > 0 || props.data.mostImproved.length > 0) && (
+        <p class="highlights" data-testid="highlights">
+          {props.data.worst.length > 0 && (
+            <span>
+              {t('bureau.worst')}: <strong>{names(props.data.worst)}</strong>
+            </span>
+          )}
+          {props.data.mostImproved.length > 0 && (
+            <span>
+              {' '}
+              · {t('bureau.improved')}: <strong>{names(props.data.mostImproved)}</strong>
+            </span>
+          )}
+        </p>
+      )}
       {rows.length === 0 ? (
         <Empty />
       ) : (
@@ -120,151 +158,178 @@ function Ranking(props: { data: Evaluation; period: string }) {
               <tr>
                 <th>#</th>
                 {header('name', t('bureau.community'))}
-                {header('index', t('bureau.index'), true)}
+                {header('index', t('bureau.index'), true, formulaText('difficultyIndex', defs, lang))}
                 {header('level', t('bureau.level'))}
-                {header('trend', t('bureau.trend'))}
-                {columns.map((c) => header(c, labels.get(c) ?? c, true))}
+                {header('delta', t('bureau.trend'))}
+                {RANKING_FIGURES.map((key) => header(key, label(key, defs), true, formulaText(key, defs, lang)))}
                 <th>{t('bureau.reasons')}</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((site, i) => {
-                const delta = trendDelta(site);
+              {rows.map((row) => (
+                <tr key={row.site} data-site={row.site}>
+                  <td class="muted">{row.rank}</td>
+                  <td>
+                    <a href={href(['bureau', row.site], { period: props.period })}>{row.siteName}</a>
+                  </td>
+                  <td class="num index">{indexText(row.index)}</td>
+                  <td>
+                    <LevelBadge level={row.level} />
+                  </td>
+                  <td class="trend" data-testid="trend-cell">
+                    <LineChart
+                      points={trendSeries(row).index.points}
+                      compact
+                      width={80}
+                      height={24}
+                      label={row.trend.map((p) => indexText(p.index)).join(' → ')}
+                    />
+                    <Delta value={row.delta.index} />
+                  </td>
+                  {RANKING_FIGURES.map((key) => (
+                    <td key={key} class="num" title={formulaText(key, defs, lang)}>
+                      {figureText(key, row.figures[key], defs, lang)}
+                    </td>
+                  ))}
+                  <td class="reasons small">{reasonText(row, lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Definitions defs={defs} keys={['difficultyIndex', ...RANKING_FIGURES]} />
+    </Card>
+  );
+}
+
+/** The definitions behind the numbers (DESIGN §4): formula of each figure, the index's weights and its levels. */
+function Definitions(props: { defs: IndicatorDefinitions | undefined; keys: string[] }) {
+  const { defs } = props;
+  if (!defs) return null;
+  const lang = getLang();
+  const en = lang === 'en';
+  return (
+    <details class="definitions" data-testid="definitions">
+      <summary>{t('bureau.allDefinitions')}</summary>
+      <dl>
+        {props.keys.map((key) => {
+          const def = defs.indicators[key];
+          if (!def) return null;
+          const unit = unitText(def.unit, lang);
+          return (
+            <div key={key}>
+              <dt>
+                {en ? def.en : def.zh}
+                {unit && <span class="muted"> ({unit})</span>}
+              </dt>
+              <dd>{en ? def.formulaEn : def.formulaZh}</dd>
+            </div>
+          );
+        })}
+      </dl>
+      <h3>{t('bureau.components')}</h3>
+      <table class="table compact">
+        <tbody>
+          {defs.index.components.map((c) => (
+            <tr key={c.key}>
+              <td>{en ? c.en : c.zh}</td>
+              <td class="num">{Math.round(c.weight * 100)}%</td>
+              <td class="num muted">
+                {c.zero} → {c.full}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>{t('bureau.levelsTitle')}</h3>
+      <p>
+        {defs.index.levels.map((level) => (
+          <span key={level.key} class="level-def">
+            <LevelBadge level={level.key} /> {t('bureau.fromScore', { n: level.from })}{' '}
+          </span>
+        ))}
+      </p>
+    </details>
+  );
+}
+
+function CommunityDetail(props: { row: BureauRow; period: string; defs: IndicatorDefinitions | undefined }) {
+  const { row, defs } = props;
+  const lang = getLang();
+  const series = trendSeries(row);
+  const day = (x: number) => dateOnly(x);
+  return (
+    <div class="stack" data-testid="bureau-detail">
+      <a href={href(['bureau'], { period: props.period })}>← {t('bureau.back')}</a>
+      <Card title={row.siteName}>
+        <div class="detail-head">
+          <div title={formulaText('difficultyIndex', defs, lang)}>
+            <span class="big-number" data-testid="detail-index">
+              {indexText(row.index)}
+            </span>
+            <span class="muted"> {t('bureau.index')}</span> <LevelBadge level={row.level} />{' '}
+            <Delta value={row.delta.index} />
+            {row.index === null && <p class="muted small">{t('bureau.noIndex')}</p>}
+          </div>
+          <p class="reasons-list">{reasonText(row, lang)}</p>
+        </div>
+      </Card>
+      <div class="two-col">
+        <Card title={t('bureau.trend')} testId="bureau-trend">
+          {row.trend.length === 0 ? (
+            <Empty />
+          ) : (
+            <div class="stack">
+              <h3 class="chart-title">{t('bureau.trendIndex')}</h3>
+              <TrendChart
+                testId="trend-index"
+                series={[{ name: t('bureau.trendIndex'), points: series.index.points }]}
+                max={100}
+                xLabel={day}
+              />
+              <h3 class="chart-title">{t('bureau.trendOccupancy')}</h3>
+              <TrendChart
+                testId="trend-occupancy"
+                series={[
+                  { name: label('meanOccupancy', defs), points: series.mean.points },
+                  { name: label('peakOccupancy', defs), points: series.peak.points },
+                ]}
+                max={100}
+                unit="%"
+                xLabel={day}
+              />
+              <h3 class="chart-title">{t('bureau.trendSaturation')}</h3>
+              <TrendChart
+                testId="trend-saturation"
+                series={[{ name: label('saturationHours', defs), points: series.saturation.points }]}
+                unit={` ${unitText('h', lang)}`}
+                xLabel={day}
+              />
+            </div>
+          )}
+        </Card>
+        <Card title={t('bureau.indicators')}>
+          <table class="table figures" data-testid="indicator-table">
+            <tbody>
+              {FIGURES.map((key) => {
+                const formula = formulaText(key, defs, lang);
                 return (
-                  <tr key={site.site} data-site={site.site}>
-                    <td class="muted">{i + 1}</td>
+                  <tr key={key} data-figure={key}>
                     <td>
-                      <a href={href(['bureau', site.site], { period: props.period })}>{site.name}</a>
+                      {label(key, defs)}
+                      {formula && <div class="formula muted small">{formula}</div>}
                     </td>
-                    <td class="num index">{site.index === null ? '—' : Math.round(site.index * 10) / 10}</td>
-                    <td>
-                      <LevelBadge level={site.level} />
-                    </td>
-                    <td class="trend">
-                      <LineChart points={trendOf(site)} compact width={80} height={24} />
-                      {delta !== null && (
-                        <span class={delta > 0 ? 'worse' : 'better'}>{delta > 0 ? `+${delta}` : delta}</span>
-                      )}
-                    </td>
-                    {columns.map((c) => (
-                      <td key={c} class="num">
-                        {readIndicator(c, site.indicators?.[c], lang).text}
-                      </td>
-                    ))}
-                    <td class="reasons small">{reasonsOf(site, lang).join('；')}</td>
+                    <td class="num">{figureText(key, row.figures[key], defs, lang)}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
-        </div>
-      )}
-    </Card>
-  );
-}
-
-function names(value: unknown, data: Evaluation): string {
-  const list = Array.isArray(value) ? value : value ? [value] : [];
-  return list
-    .map((item) => {
-      const id =
-        typeof item === 'string'
-          ? item
-          : ((item as { site?: string; name?: string }).name ?? (item as { site?: string }).site);
-      return data.sites.find((s) => s.site === id)?.name ?? id ?? plainText(item);
-    })
-    .join('、');
-}
-
-function Highlights(props: { data: Evaluation }) {
-  const worst = names(props.data.worst, props.data);
-  const improved = names(props.data.improved, props.data);
-  if (!worst && !improved) return null;
-  return (
-    <p class="highlights">
-      {worst && (
-        <span>
-          {t('bureau.worst')}: <strong>{worst}</strong>
-        </span>
-      )}
-      {improved && (
-        <span>
-          {' '}
-          · {t('bureau.improved')}: <strong>{improved}</strong>
-        </span>
-      )}
-    </p>
-  );
-}
-
-function CommunityDetail(props: { site: EvaluationSite; period: string }) {
-  const { site } = props;
-  const lang = getLang();
-  const indicators = indicatorsOf(site, lang);
-  const ratios = indicators.filter(
-    (i) => i.value !== null && (i.unit === '%' || i.unit === 'ratio' || /Occupancy|Rate$/.test(i.key)),
-  );
-  const points = trendOf(site);
-  return (
-    <div class="stack" data-testid="bureau-detail">
-      <a href={href(['bureau'], { period: props.period })}>← {t('bureau.back')}</a>
-      <Card title={site.name}>
-        <div class="detail-head">
-          <div>
-            <span class="big-number">{site.index === null ? '—' : Math.round(site.index)}</span>
-            <span class="muted"> {t('bureau.index')}</span> <LevelBadge level={site.level} />
-          </div>
-          <ul class="reasons-list">
-            {reasonsOf(site, lang).map((r) => (
-              <li key={r}>{r}</li>
-            ))}
-          </ul>
-        </div>
-      </Card>
-      <div class="two-col">
-        <Card title={t('bureau.trend')}>
-          {points.length === 0 ? (
-            <Empty />
-          ) : (
-            <>
-              <LineChart
-                points={points.map((p) => ({ ...p, label: p.x > 1e11 ? dateOnly(p.x) : String(p.x) }))}
-                width={420}
-                height={180}
-              />
-              <p class="muted small">
-                {points[0] && points[0].x > 1e11 ? dateOnly(points[0].x) : ''} – {(() => {
-                  const last = points[points.length - 1];
-                  return last && last.x > 1e11 ? dateOnly(last.x) : '';
-                })()}
-              </p>
-            </>
-          )}
-        </Card>
-        <Card title={t('bureau.indicators')}>
-          {ratios.length > 0 && (
-            <Bars
-              rows={ratios.map((i) => ({
-                label: i.label ?? i.key,
-                value: i.unit === '%' || (i.value ?? 0) > 1.5 ? (i.value ?? 0) / 100 : (i.value ?? 0),
-                text: i.text,
-              }))}
-            />
-          )}
-          <table class="table" data-testid="indicator-table">
-            <tbody>
-              {indicators.map((i) => (
-                <tr key={i.key}>
-                  <td>{i.label ?? i.key}</td>
-                  <td class="num">{i.value === null ? plainText(site.indicators?.[i.key]) : i.text}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
         </Card>
       </div>
       <Card title={t('nav.reports')}>
-        <ReportList siteId={site.site} />
+        <ReportList siteId={row.site} />
       </Card>
     </div>
   );

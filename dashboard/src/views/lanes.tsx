@@ -1,3 +1,4 @@
+import { useGatewayTime } from '../api/gateway-time.ts';
 import type { LaneView, SiteInfo } from '../api/types.ts';
 import { LedPanel } from '../components/led-panel.tsx';
 import { Empty } from '../components/ui.tsx';
@@ -6,6 +7,7 @@ import { getLang, t, tv } from '../i18n/i18n.ts';
 
 /** Each lane: its barrier, the LED panel as it shows now, and the last plates with decisions and reason codes. */
 export function Lanes(props: { lanes: LaneView[]; site: SiteInfo }) {
+  const gatewayNow = useGatewayTime();
   if (props.lanes.length === 0) return <Empty />;
   const gateNames = new Map(props.site.gates.map((g) => [g.id, g.name]));
   return (
@@ -22,7 +24,7 @@ export function Lanes(props: { lanes: LaneView[]; site: SiteInfo }) {
               </span>
             )}
           </header>
-          <LedPanel display={lane.display} />
+          <LedPanel display={lane.display} gatewayNow={gatewayNow} />
           <table class="table recent">
             <tbody>
               {lane.recent.slice(0, 5).map((d, i) => (

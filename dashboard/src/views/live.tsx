@@ -1,6 +1,7 @@
 import { api, seg } from '../api/client.ts';
 import { useLiveEvents } from '../api/events.ts';
-import type { Device, LaneView, LiveEvent, OccupancyPayload, SiteInfo, Space } from '../api/types.ts';
+import { noteGatewayTime } from '../api/gateway-time.ts';
+import type { Device, LaneDisplay, LaneView, LiveEvent, OccupancyPayload, SiteInfo, Space } from '../api/types.ts';
 import { OccupancyBar } from '../components/charts.tsx';
 import { SpaceMap } from '../components/space-map.tsx';
 import { Async, Card, StatusBadge } from '../components/ui.tsx';
@@ -10,6 +11,30 @@ import { getLang, t } from '../i18n/i18n.ts';
 import { ExceptionsQueue } from './exceptions.tsx';
 import { Lanes } from './lanes.tsx';
 
+type ShownDisplay = { gate: string; lane: string; display: LaneDisplay };
+
+/** A `display` event: the payload sent to the panel, with the gate and the gateway time it was sent at. */
+function displayOf(data: Record<string, unknown>): ShownDisplay | null {
+  const { gate, lane, lines, colour, voice, seconds, at } = data;
+  if (typeof gate !== 'string' || typeof lane !== 'string' || !Array.isArray(lines)) return null;
+  if (typeof seconds !== 'number' || typeof at !== 'number') return null;
+  return {
+    gate,
+    lane,
+    display: {
+      lines: lines.map(String),
+      colour: String(colour),
+      voice: typeof voice === 'string' ? voice : null,
+      seconds,
+      at,
+    },
+  };
+}
+
+function withDisplay(lane: LaneView, shown: ShownDisplay): LaneView {
+  return lane.gate === shown.gate && lane.lane === shown.lane ? { ...lane, display: shown.display } : lane;
+}
+
 function isOccupancy(data: Record<string, unknown>): boolean {
   return typeof data.capacity === 'number' && typeof data.free === 'number' && Array.isArray(data.zones);
 }
@@ -18,7 +43,14 @@ function isOccupancy(data: Record<string, unknown>): boolean {
 export function LiveView(props: { site: SiteInfo; canAct: boolean }) {
   const { site } = props;
   const base = `/api/sites/${seg(site.id)}`;
-  const occupancy = useResource(() => api<OccupancyPayload>(`${base}/occupancy`), [site.id]);
+  const occupancy = useResource(
+    () =>
+      api<OccupancyPayload>(`${base}/occupancy`).then(function noted(snapshot) {
+        noteGatewayTime(snapshot.ts);
+        return snapshot;
+      }),
+    [site.id],
+  );
   const spaces = useResource(() => api<Space[]>(`${base}/spaces`), [site.id]);
   const lanes = useResource(() => api<LaneView[]>(`${base}/lanes`), [site.id]);
   const devices = useResource(() => api<Device[]>(`${base}/devices`), [site.id]);
@@ -36,6 +68,11 @@ export function LiveView(props: { site: SiteInfo; canAct: boolean }) {
         if (isOccupancy(payload)) occupancy.setData(payload as unknown as OccupancyPayload);
         else reloadOccupancy();
         reloadSpaces();
+        return;
+      }
+      if (event.kind === 'display') {
+        const shown = displayOf(event.data);
+        if (shown && lanes.data) lanes.setData(lanes.data.map((lane) => withDisplay(lane, shown)));
         return;
       }
       reloadLanes();

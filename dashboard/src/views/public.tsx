@@ -4,7 +4,7 @@ import type { PublicFeeReply, PublicSite, PublicTariffReply } from '../api/types
 import { PublicHeader } from '../app.tsx';
 import { OccupancyBar } from '../components/charts.tsx';
 import { Async, Card, ErrorBox, FeeBreakdown, StatusBadge } from '../components/ui.tsx';
-import { dateOnly, dateTime, normalisePlate, timeOnly, yuan } from '../format.ts';
+import { dateOnly, dateTime, duration, normalisePlate, timeOnly, yuan } from '../format.ts';
 import { useResource } from '../hooks.ts';
 import { getLang, t } from '../i18n/i18n.ts';
 
@@ -163,6 +163,14 @@ function FeeLookup(props: { site: PublicSite }) {
             <>
               <p>
                 <strong>{result.plate}</strong> · {t('public.entryAt')} {dateTime(result.entryAt, getLang())}
+              </p>
+              <p data-testid="fee-parked">
+                {t('public.parked')}{' '}
+                <strong>{result.entryAt === null ? '—' : duration(result.quotedAt - result.entryAt, getLang())}</strong>
+                <span class="muted">
+                  {' '}
+                  ({t('public.quotedAt')} {dateTime(result.quotedAt, getLang())})
+                </span>
               </p>
               <p class="due-line">
                 {t('public.due')} <strong data-testid="fee-due">{yuan(result.dueFen)}</strong>

@@ -1,80 +1,91 @@
 import { useState } from 'preact/hooks';
 import { api, seg } from '../api/client.ts';
+import { useGatewayTime } from '../api/gateway-time.ts';
 import type { SiteInfo, Visitor } from '../api/types.ts';
-import { Async, Card, Empty, ErrorBox } from '../components/ui.tsx';
+import {
+  CsvImport,
+  HouseholdPicker,
+  newId,
+  RegistryList,
+  registryPath,
+  useHouseholds,
+  useRegistry,
+  useSubmit,
+} from '../components/registry.tsx';
+import { ErrorBox } from '../components/ui.tsx';
 import { dateTime, localInputToMs, msToLocalInput, normalisePlate } from '../format.ts';
-import { useResource } from '../hooks.ts';
 import { getLang, t } from '../i18n/i18n.ts';
 
-/** Visitor pre-registration (访客预登记): a plate admitted within a time window. */
-export function VisitorsView(props: { site: SiteInfo; canAct: boolean }) {
+const HOUR = 3_600_000;
+
+const EMPTY = { plate: '', host: '', note: '', from: '', to: '' };
+
+/** Visitor pre-registration (访客预登记): a plate admitted within a time window, visiting a household. */
+export function VisitorsView(props: { site: SiteInfo; canAct: boolean; username: string }) {
   const zone = props.site.timeZone ?? 'Asia/Shanghai';
-  const path = `/api/sites/${seg(props.site.id)}/visitors`;
-  const list = useResource(() => api<Visitor[] | { items: Visitor[] }>(path), [path]);
-  const now = Date.now();
-  const [draft, setDraft] = useState({
-    plate: '',
-    name: '',
-    host: '',
-    from: msToLocalInput(now, zone),
-    to: msToLocalInput(now + 4 * 3_600_000, zone),
-  });
-  const [error, setError] = useState<unknown>(null);
-
-  async function register(event: Event): Promise<void> {
-    event.preventDefault();
-    setError(null);
-    try {
-      await api(path, {
-        method: 'POST',
-        json: {
-          plate: normalisePlate(draft.plate),
-          name: draft.name || null,
-          host: draft.host || null,
-          from: localInputToMs(draft.from, zone),
-          to: localInputToMs(draft.to, zone),
-        },
-      });
-      setDraft({ ...draft, plate: '', name: '' });
-      list.reload();
-    } catch (e) {
-      setError(e);
-    }
-  }
-
-  async function remove(id: string): Promise<void> {
-    await api(`${path}/${seg(id)}`, { method: 'DELETE' });
-    list.reload();
-  }
-
+  const path = registryPath(props.site.id, 'visitors');
+  const [q, setQ] = useState('');
+  const list = useRegistry<Visitor>(props.site.id, 'visitors', q);
+  const households = useHouseholds(props.site.id);
+  const rooms = new Map((households.data?.items ?? []).map((h) => [h.id, h.room]));
+  const [draft, setDraft] = useState(EMPTY);
+  // Until the user picks times, the window starts at the gateway's "now" (its clock may outrun the browser's).
+  const now = Math.floor((useGatewayTime() ?? Date.now()) / 60_000) * 60_000;
+  const from = draft.from || msToLocalInput(now, zone);
+  const to = draft.to || msToLocalInput(now + 4 * HOUR, zone);
   const lang = getLang();
+
+  const { submit, error } = useSubmit(async function register() {
+    const validFrom = localInputToMs(from, zone);
+    const validTo = localInputToMs(to, zone);
+    if (validFrom === null || validTo === null) throw new Error(t('passes.badDates'));
+    await api(path, {
+      method: 'POST',
+      json: {
+        id: newId('visit'),
+        plate: normalisePlate(draft.plate),
+        host: draft.host,
+        validFrom,
+        validTo,
+        createdBy: props.username,
+        ...(draft.note.trim() ? { note: draft.note.trim() } : {}),
+      },
+    });
+    setDraft({ ...EMPTY, host: draft.host });
+    list.reload();
+  });
+
   return (
     <div class="stack">
       {props.canAct && (
-        <Card title={t('visitors.add')} testId="visitor-form">
-          <form class="inline-form" onSubmit={register}>
+        <section class="card" data-testid="visitor-form">
+          <header class="card-head">
+            <h2>{t('visitors.add')}</h2>
+          </header>
+          <form class="edit-form" onSubmit={submit}>
             <label>
               {t('vehicles.plate')}
               <input
+                name="plate"
                 required
                 value={draft.plate}
                 onInput={(e) => setDraft({ ...draft, plate: e.currentTarget.value })}
               />
             </label>
-            <label>
-              {t('visitors.name')}
-              <input value={draft.name} onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })} />
-            </label>
-            <label>
-              {t('visitors.host')}
-              <input value={draft.host} onInput={(e) => setDraft({ ...draft, host: e.currentTarget.value })} />
-            </label>
+            <HouseholdPicker
+              households={households}
+              name="host"
+              label={t('visitors.host')}
+              value={draft.host}
+              onChange={(host) => setDraft({ ...draft, host })}
+            />
             <label>
               {t('visitors.from')}
               <input
                 type="datetime-local"
+                name="from"
                 required
-                value={draft.from}
+                value={from}
                 onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
               />
             </label>
@@ -82,56 +93,46 @@ export function VisitorsView(props: { site: SiteInfo; canAct: boolean }) {
               {t('visitors.to')}
               <input
                 type="datetime-local"
+                name="to"
                 required
-                value={draft.to}
+                value={to}
                 onInput={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
               />
             </label>
-            <button type="submit">{t('visitors.register')}</button>
+            <label>
+              {t('vehicles.note')}
+              <input
+                name="note"
+                value={draft.note}
+                onInput={(e) => setDraft({ ...draft, note: e.currentTarget.value })}
+              />
+            </label>
+            <div class="form-actions">
+              <button type="submit">{t('visitors.register')}</button>
+            </div>
+            {error !== null && <ErrorBox error={error} />}
           </form>
-          {error !== null && <ErrorBox error={error} />}
-        </Card>
+        </section>
       )}
-      <Card title={t('nav.visitors')}>
-        <Async data={list.data} error={list.error} reload={list.reload}>
-          {(data) => {
-            const rows = Array.isArray(data) ? data : data.items;
-            if (rows.length === 0) return <Empty />;
-            return (
-              <table class="table" data-testid="visitor-table">
-                <thead>
-                  <tr>
-                    <th>{t('vehicles.plate')}</th>
-                    <th>{t('visitors.name')}</th>
-                    <th>{t('visitors.host')}</th>
-                    <th>{t('visitors.from')}</th>
-                    <th>{t('visitors.to')}</th>
-                    {props.canAct && <th />}
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((v) => (
-                    <tr key={v.id}>
-                      <td class="plate">{v.plate}</td>
-                      <td>{v.name ?? ''}</td>
-                      <td>{v.host ?? v.household ?? ''}</td>
-                      <td>{dateTime(v.from, lang, zone)}</td>
-                      <td>{dateTime(v.to, lang, zone)}</td>
-                      {props.canAct && (
-                        <td>
-                          <button type="button" class="link danger" onClick={() => remove(v.id)}>
-                            {t('vehicles.delete')}
-                          </button>
-                        </td>
-                      )}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            );
-          }}
-        </Async>
-      </Card>
+      <RegistryList
+        title={t('nav.visitors')}
+        testId="visitors"
+        list={list}
+        q={q}
+        onQ={setQ}
+        rowKey={(v) => v.id}
+        canAct={props.canAct}
+        onDelete={(v) => api(`${path}/${seg(v.id)}`, { method: 'DELETE' })}
+        columns={[
+          { label: t('vehicles.plate'), cell: (v) => v.plate, class: 'plate' },
+          { label: t('visitors.host'), cell: (v) => rooms.get(v.host) ?? v.host },
+          { label: t('visitors.from'), cell: (v) => dateTime(v.validFrom, lang, zone) },
+          { label: t('visitors.to'), cell: (v) => dateTime(v.validTo, lang, zone) },
+          { label: t('visitors.createdBy'), cell: (v) => v.createdBy },
+          { label: t('vehicles.note'), cell: (v) => v.note ?? '', class: 'muted small' },
+        ]}
+      />
+      {props.canAct && <CsvImport path={`${path}/import`} help="visitors.importHelp" onDone={list.reload} />}
     </div>
   );
 }
