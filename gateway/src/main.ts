@@ -91,6 +91,10 @@ async function main(): Promise<void> {
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }
+    if ((err as { code?: unknown }).code === 'ERR_LEDGER_UNAVAILABLE') {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exit(1);
+    }
     throw err;
   }
 }

@@ -13,4 +13,5 @@ export const Errors = {
   BadRequest: createError('ERR_BAD_REQUEST', '%s', 400),
   BadSignature: createError('ERR_BAD_SIGNATURE', 'payment callback signature is invalid: %s', 401),
   NotConfigured: createError('ERR_NOT_CONFIGURED', '%s is not configured', 503),
+  LedgerUnavailable: createError('ERR_LEDGER_UNAVAILABLE', '%s', 503),
 };

@@ -124,7 +124,7 @@ export class Gateway {
       password: env.MQTT_PASSWORD,
       topics: this.topics,
       sites: config.sites.map((s) => s.id),
-      onMessage: (message: ParsedMessage, receivedAt: number) => this.devices.dispatch(message, receivedAt),
+      onMessage: (message: ParsedMessage, receivedAt: number) => this.handleDevice(message, receivedAt),
       onRejected: (topic, code, reason) => {
         this.metrics.inc('gateway_rejected_total', { reason: code });
         log.warn({ topic: topic.slice(0, 200), code, reason }, 'device message rejected');
@@ -155,6 +155,45 @@ export class Gateway {
     this.metrics.describe('gateway_rejected_total', 'device messages rejected, by reason');
     this.metrics.describe('gateway_decisions_total', 'gate decisions, by site, lane and reason code');
     this.metrics.gauge('gateway_mqtt_connected', () => (this.mqtt.connected ? 1 : 0));
+  }
+
+  /** Set while ledger writes fail (read-only or full disk); cleared by the first write that succeeds again. */
+  private ledgerFault: { code: string; message: string; since: number } | null = null;
+
+  /**
+   * A ledger write that fails leaves the device event unacknowledged, so the broker sends it again once the ledger
+   * is writable (see `probeLedger`), and raises an alarm; any other handler error is logged and the event dropped.
+   */
+  private async handleDevice(message: ParsedMessage, receivedAt: number): Promise<void> {
+    try {
+      await this.devices.dispatch(message, receivedAt);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw err;
+      this.metrics.inc('gateway_ledger_errors_total', { code });
+      if (!this.ledgerFault) {
+        this.ledgerFault = { code, message: (err as Error).message, since: receivedAt };
+        this.options.log.error(
+          { code, err: (err as Error).message, dataDir: this.options.env.DATA_DIR },
+          'ledger write failed: device events stay unacknowledged at the broker until the ledger is writable',
+        );
+      }
+      throw Object.assign(err as Error, { unacknowledged: true });
+    }
+  }
+
+  /** While in fault: one small write; when it succeeds, reconnect so the broker resends the unacknowledged events. */
+  private probeLedger(): boolean {
+    if (!this.ledgerFault) return true;
+    try {
+      this.ledger.saveState('ledger-probe', { at: this.options.clock.now() }, this.options.clock.now());
+    } catch {
+      return false;
+    }
+    this.options.log.info({ code: this.ledgerFault.code }, 'ledger writable again: asking for redelivery');
+    this.ledgerFault = null;
+    this.mqtt.redeliver();
+    return true;
   }
 
   private async publishReport(summary: ReportSummary): Promise<void> {
@@ -203,6 +242,7 @@ export class Gateway {
   }
 
   private async tick(): Promise<void> {
+    if (!this.probeLedger()) return;
     await this.occupancy.flush();
     const now = this.options.clock.now();
     if (now - this.lastSnapshotAt >= SNAPSHOT_EVERY_MS) {
@@ -233,6 +273,11 @@ export class Gateway {
     } catch {
       ledger = false;
       alarms.push('ledger unavailable');
+    }
+    if (!this.probeLedger() && this.ledgerFault) {
+      ledger = false;
+      const since = new Date(this.ledgerFault.since).toISOString();
+      alarms.push(`ledger write failed (${this.ledgerFault.code}) since ${since}: device events wait at the broker`);
     }
     if (!this.mqtt.connected) alarms.push('mqtt disconnected');
     for (const extra of this.healthChecks) alarms.push(...extra());

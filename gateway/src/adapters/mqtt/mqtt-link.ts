@@ -58,9 +58,10 @@ export class MqttLink implements Publisher {
     client.handleMessage = (packet: IPublishPacket, done: (err?: Error) => void) => {
       this.handle(packet).then(
         () => done(),
-        (err: Error) => {
+        (err: Error & { unacknowledged?: boolean }) => {
           this.opts.log.error({ err: err.message, topic: packet.topic }, 'message handler failed');
-          done();
+          // mqtt.js sends no PUBACK when `done` gets an error; the broker resends the event after a reconnect.
+          done(err.unacknowledged ? err : undefined);
         },
       );
     };
@@ -131,6 +132,14 @@ export class MqttLink implements Publisher {
     client.publish(topic, JSON.stringify(payload), { qos: 1, retain: options.retain ?? false }, (err) => {
       if (err) this.opts.log.warn({ topic, err: err.message }, 'publish failed');
     });
+  }
+
+  /**
+   * Drops the connection; mqtt.js reconnects with the same persistent session and the broker resends every
+   * unacknowledged QoS 1 message [MQTT-4.4.0-1].
+   */
+  redeliver(): void {
+    this.client?.stream?.destroy();
   }
 
   async stop(): Promise<void> {
