@@ -223,4 +223,36 @@ describe('HTTP API on a running gateway', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
+
+  it('closes a zone for works with a reason, versions its capacity and audits it', async () => {
+    const closed = await call('POST', '/api/sites/s1/zones/B/state', {
+      token: staff,
+      body: { closed: true, reason: '地面维修' },
+    });
+    expect(closed.status).toBe(200);
+    const versions = closed.json.capacityVersions as { capacity: number; source: string; from: number }[];
+    expect(versions.map((v) => [v.source, v.capacity])).toEqual([
+      ['config', 3],
+      ['closed', 0],
+    ]);
+    expect(versions[0]?.from).toBe(0);
+    const occupancy = await call('GET', '/api/sites/s1/occupancy', { token: staff });
+    expect((occupancy.json.zones as { id: string; status: string }[]).find((z) => z.id === 'B')?.status).toBe('closed');
+    const reopened = await call('POST', '/api/sites/s1/zones/B/state', {
+      token: staff,
+      body: { closed: false, reason: '维修完成' },
+    });
+    expect((reopened.json.capacityVersions as { capacity: number }[]).at(-1)?.capacity).toBe(3);
+    expect(
+      (await call('POST', '/api/sites/s1/zones/B/state', { token: bureau, body: { closed: true, reason: 'x1' } }))
+        .status,
+    ).toBe(403);
+    const input = await c.gateway.gateway.reports['deps'].source.loadInput('s1', 0, c.clock.now());
+    expect(
+      input.capacityVersions
+        .filter((v: { zone: string }) => v.zone === 'B')
+        .map((v: { capacity: number }) => v.capacity),
+    ).toEqual([3, 0, 3]);
+    expect((await call('GET', '/metrics')).text).toContain('gateway_outbox_points 0');
+  });
 });

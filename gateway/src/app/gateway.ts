@@ -135,6 +135,15 @@ export class Gateway {
     const tsConfig = timeSeriesConfigFromEnv(options.influxEnv ?? {});
     if (!tsConfig.success) throw new ConfigError(formatIssues(tsConfig.error, 'INFLUX_* environment'));
     this.timeSeries = createTimeSeries({ db: this.db, config: tsConfig.data, clock });
+    const writerStatus = () => {
+      const status = this.timeSeries.status();
+      return status.target === 'influxdb' ? status : null;
+    };
+    this.metrics.describe('gateway_outbox_points', 'time-series points waiting in the outbox');
+    this.metrics.gauge('gateway_outbox_points', () => writerStatus()?.outboxSize ?? 0);
+    this.metrics.gauge('gateway_outbox_oldest_age_ms', () => writerStatus()?.oldestAgeMs ?? 0);
+    this.metrics.gauge('gateway_outbox_dead_letters', () => writerStatus()?.deadLetters ?? 0);
+    this.metrics.gauge('gateway_timeseries_alarm', () => (writerStatus()?.alarm ? 1 : 0));
     this.reportStore = new ReportStore(this.db);
     this.reports = new ReportService({
       source: new LedgerReportSource({
@@ -226,7 +235,62 @@ export class Gateway {
     await this.mqtt.publish(this.topics.build.report({ site: summary.site, period }), payload, { retain: true });
   }
 
+  /**
+   * Capacity is versioned (DESIGN §4, issue 5): the config's capacity holds from the first start; a later change of the
+   * config starts a new version now. Closures by staff add their own versions.
+   */
+  private recordConfigCapacity(): void {
+    const now = this.options.clock.now();
+    for (const site of this.options.config.sites) {
+      const versions = this.ledger.capacityVersions(site.id);
+      for (const zone of site.zones) {
+        const last = versions.filter((v) => v.zone === zone.id && v.source === 'config').at(-1);
+        if (last?.capacity === zone.capacity) continue;
+        this.ledger.recordCapacity({
+          site: site.id,
+          zone: zone.id,
+          from: last ? now : 0,
+          capacity: zone.capacity,
+          source: 'config',
+        });
+      }
+    }
+  }
+
+  /** Staff close a zone (works, an event) or reopen it; the capacity in force follows for the indicators. */
+  setZoneClosed(site: string, zone: string, closed: boolean, actor: string, reason: string): boolean {
+    const config = this.options.config.sites.find((s) => s.id === site)?.zones.find((z) => z.id === zone);
+    if (!config) return false;
+    const result = this.occupancy.engine.setClosed(site, zone, closed);
+    if (!result.ok) return false;
+    const at = this.options.clock.now();
+    this.ledger.transaction(() => {
+      this.ledger.recordCapacity({
+        site,
+        zone,
+        from: at,
+        capacity: closed ? 0 : config.capacity,
+        source: closed ? 'closed' : 'reopened',
+        note: reason,
+        actor,
+      });
+      this.ledger.audit({
+        at,
+        actor,
+        action: closed ? 'zoneClosed' : 'zoneReopened',
+        site,
+        target: zone,
+        reason,
+        detail: null,
+      });
+    });
+    this.occupancy.markDirty(site);
+    this.occupancy.save();
+    return true;
+  }
+
   async start(): Promise<void> {
+    this.recordConfigCapacity();
     this.occupancy.restore();
     this.unbridge = bridgeTimeSeries(this.bus, this.timeSeries.recorder);
     this.timeSeries.start();

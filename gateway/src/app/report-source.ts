@@ -28,7 +28,12 @@ export class LedgerReportSource implements ReportDataSource {
     const site = this.deps.sites.find((s) => s.id === siteId);
     if (!site) throw Object.assign(new Error(`unknown site ${siteId}`), { code: 'ERR_UNKNOWN_SITE' });
     const { ledger } = this.deps;
-    const history = await this.deps.history.occupancy({ site: siteId, from: from - STEP_MS, to, intervalMs: STEP_MS });
+    const history = await this.deps.history.occupancy({
+      site: siteId,
+      from: Math.max(0, from - STEP_MS),
+      to,
+      intervalMs: STEP_MS,
+    });
     const occupancy = site.zones.map((zone) => {
       const series = history.ok ? history.history.series.find((s) => s.zone === zone.id) : undefined;
       return {
@@ -77,7 +82,9 @@ export class LedgerReportSource implements ReportDataSource {
       site,
       from,
       to,
-      capacityVersions: [],
+      capacityVersions: ledger
+        .capacityVersions(siteId)
+        .map((v) => ({ zone: v.zone, from: v.from, capacity: v.capacity, ...(v.note ? { note: v.note } : {}) })),
       occupancy,
       sessions,
       decisions,

@@ -120,6 +120,18 @@ CREATE TABLE IF NOT EXISTS auth_tokens (
   expires_at INTEGER NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS capacity_versions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  site TEXT NOT NULL,
+  zone TEXT NOT NULL,
+  from_at INTEGER NOT NULL,
+  capacity INTEGER NOT NULL CHECK (capacity >= 0),
+  source TEXT NOT NULL CHECK (source IN ('config', 'closed', 'reopened')),
+  note TEXT,
+  actor TEXT
+);
+CREATE INDEX IF NOT EXISTS capacity_by_site ON capacity_versions (site, zone, from_at);
+
 CREATE TABLE IF NOT EXISTS saved_state (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL,

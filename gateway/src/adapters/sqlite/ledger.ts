@@ -91,6 +91,16 @@ export interface ExceptionRecord {
   note: string | null;
 }
 
+export interface CapacityRecord {
+  site: string;
+  zone: string;
+  from: number;
+  capacity: number;
+  source: 'config' | 'closed' | 'reopened';
+  note?: string | null;
+  actor?: string | null;
+}
+
 export interface SessionQuery {
   plate?: string | undefined;
   from?: number | undefined;
@@ -133,7 +143,7 @@ export class Ledger {
   }
 
   private unsyncedDepth = 0;
-  private syncedLevel: unknown = null;
+  private syncedLevel: number | null = null;
 
   /**
    * Runs `fn` with its commits written to the WAL but not synced to disk (synchronous=NORMAL), for device readings
@@ -143,14 +153,14 @@ export class Ledger {
   unsynced<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     if (this.unsyncedDepth === 0) {
-      this.syncedLevel = this.db.pragma('synchronous', { simple: true });
-      this.db.pragma('synchronous = NORMAL');
+      this.syncedLevel ??= Number(this.db.pragma('synchronous', { simple: true }));
+      this.prepare('PRAGMA synchronous = NORMAL').run();
     }
     this.unsyncedDepth++;
     try {
       return fn();
     } finally {
-      if (--this.unsyncedDepth === 0) this.db.pragma(`synchronous = ${Number(this.syncedLevel)}`);
+      if (--this.unsyncedDepth === 0) this.prepare(`PRAGMA synchronous = ${this.syncedLevel}`).run();
     }
   }
 
@@ -454,6 +464,33 @@ export class Ledger {
 
   clearPendingExit(site: string, gate: string, lane: string): void {
     this.prepare('DELETE FROM pending_exits WHERE site = ? AND gate = ? AND lane = ?').run(site, gate, lane);
+  }
+
+  /** A zone's capacity from an instant on: from the config, or a closure (capacity 0) and its reopening. */
+  recordCapacity(v: CapacityRecord): void {
+    this.db
+      .prepare(
+        'INSERT INTO capacity_versions (site, zone, from_at, capacity, source, note, actor) VALUES (@site, @zone, @from, @capacity, @source, @note, @actor)',
+      )
+      .run({ ...v, note: v.note ?? null, actor: v.actor ?? null });
+  }
+
+  capacityVersions(site: string): CapacityRecord[] {
+    return (
+      this.db
+        .prepare(
+          'SELECT site, zone, from_at, capacity, source, note, actor FROM capacity_versions WHERE site = ? ORDER BY from_at, id',
+        )
+        .all(site) as Row[]
+    ).map((r) => ({
+      site: r.site as string,
+      zone: r.zone as string,
+      from: r.from_at as number,
+      capacity: r.capacity as number,
+      source: r.source as CapacityRecord['source'],
+      note: (r.note as string | null) ?? null,
+      actor: (r.actor as string | null) ?? null,
+    }));
   }
 
   saveState(key: string, value: unknown, at: number): void {

@@ -96,6 +96,30 @@ export function liveRoutes(gateway: Gateway): FastifyPluginAsyncZod {
       },
     );
 
+    app.post(
+      '/api/sites/:site/zones/:zone/state',
+      {
+        ...act,
+        schema: {
+          tags: ['live'],
+          params: SiteParams.extend({ zone: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+          body: z.object({ closed: z.boolean(), reason: z.string().trim().min(2, 'a reason is required').max(500) }),
+        },
+      },
+      async function zoneState(request) {
+        const { site, zone } = request.params;
+        siteOf(gateway, site);
+        if (!gateway.setZoneClosed(site, zone, request.body.closed, request.user!.username, request.body.reason)) {
+          throw new Errors.NotFound(`zone ${zone}`);
+        }
+        return {
+          zone,
+          closed: request.body.closed,
+          capacityVersions: gateway.ledger.capacityVersions(site).filter((v) => v.zone === zone),
+        };
+      },
+    );
+
     app.get(
       '/api/sites/:site/lanes',
       { ...read, schema: { tags: ['live'], params: SiteParams } },
