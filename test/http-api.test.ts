@@ -247,12 +247,8 @@ describe('HTTP API on a running gateway', () => {
       (await call('POST', '/api/sites/s1/zones/B/state', { token: bureau, body: { closed: true, reason: 'x1' } }))
         .status,
     ).toBe(403);
-    const input = await c.gateway.gateway.reports['deps'].source.loadInput('s1', 0, c.clock.now());
-    expect(
-      input.capacityVersions
-        .filter((v: { zone: string }) => v.zone === 'B')
-        .map((v: { capacity: number }) => v.capacity),
-    ).toEqual([3, 0, 3]);
+    const input = await c.gateway.gateway.reportSource.loadInput('s1', 0, c.clock.now());
+    expect(input.capacityVersions.filter((v) => v.zone === 'B').map((v) => v.capacity)).toEqual([3, 0, 3]);
     expect((await call('GET', '/metrics')).text).toContain('gateway_outbox_points 0');
   });
 });

@@ -8,7 +8,10 @@ const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8'
 describe('README', () => {
   it('shows the current example payload of every topic', () => {
     const topics = createTopics('parking');
-    for (const [kind, example] of Object.entries(TOPIC_EXAMPLES) as [TopicKind, { params: never; payload: unknown }][]) {
+    for (const [kind, example] of Object.entries(TOPIC_EXAMPLES) as [
+      TopicKind,
+      { params: never; payload: unknown },
+    ][]) {
       const topic = (topics.build[kind] as (p: unknown) => string)(example.params);
       expect(readme, kind).toContain(`\`${topic}\``);
       expect(readme, kind).toContain(JSON.stringify(example.payload));

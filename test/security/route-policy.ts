@@ -27,6 +27,7 @@ export const POLICY: Record<string, Access> = {
   'GET /api/events': 'readers',
   'GET /api/sites/:site/occupancy': 'readers',
   'POST /api/sites/:site/occupancy/count': 'actors',
+  'POST /api/sites/:site/zones/:zone/state': 'actors',
   'GET /api/sites/:site/spaces': 'readers',
   'GET /api/sites/:site/corrections': 'readers',
   'GET /api/sites/:site/lanes': 'readers',

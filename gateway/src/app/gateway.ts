@@ -63,6 +63,7 @@ export class Gateway {
   readonly timeSeries: TimeSeries;
   readonly reportStore: ReportStore;
   readonly reports: ReportService;
+  readonly reportSource: LedgerReportSource;
   readonly bureau = new BureauAggregator();
   private readonly scheduler: ReportScheduler | null;
   private timer: NodeJS.Timeout | null = null;
@@ -145,14 +146,15 @@ export class Gateway {
     this.metrics.gauge('gateway_outbox_dead_letters', () => writerStatus()?.deadLetters ?? 0);
     this.metrics.gauge('gateway_timeseries_alarm', () => (writerStatus()?.alarm ? 1 : 0));
     this.reportStore = new ReportStore(this.db);
+    this.reportSource = new LedgerReportSource({
+      sites: config.sites,
+      ledger: this.ledger,
+      registry: this.registry,
+      history: this.timeSeries.history,
+      devices: this.devices,
+    });
     this.reports = new ReportService({
-      source: new LedgerReportSource({
-        sites: config.sites,
-        ledger: this.ledger,
-        registry: this.registry,
-        history: this.timeSeries.history,
-        devices: this.devices,
-      }),
+      source: this.reportSource,
       store: this.reportStore,
       publish: (_topic, summary) => this.publishReport(summary),
       clock,
