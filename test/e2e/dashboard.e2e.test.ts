@@ -91,6 +91,7 @@ describe('dashboard in headless Chromium against the running demo', () => {
       resident: '京E2E001',
       csvGood: '京E2E002',
       csvBad: '京E2E003',
+      pass: '京E2E004',
       visitor: '京E2E009',
     };
     const result = await registryJourney(page, target, plates);
@@ -104,6 +105,7 @@ describe('dashboard in headless Chromium against the running demo', () => {
     expect(vehicles).not.toContain(plates.csvBad);
     expect(vehicles).toContain(plates.csvRoom);
     expect(result.visitor).toContain(plates.room);
+    expect(result.pass).toContain('月卡');
     expect(result.entry).toContain('ENTRY_VISITOR');
     const registry = demo.gateway.gateway.registry;
     expect(registry.vehicles.get(target.site, plates.resident)).toMatchObject({

@@ -12,6 +12,8 @@ export interface RegistryPlates {
   /** Good and bad rows of the CSV import; the bad row has an unknown vehicle class. */
   csvGood: string;
   csvBad: string;
+  /** Given a monthly pass through the form. */
+  pass: string;
   /** Pre-registered as a visitor of `room`, then seen entering. */
   visitor: string;
 }
@@ -83,8 +85,16 @@ export async function registryJourney(page: Page, target: JourneyTarget, plates:
   const visitor = await visitorRow.textContent();
   await screenshot(page, 'staff-visitors');
 
+  // A monthly pass, valid from the gateway's today for 30 days by default.
   await open(page, target, '#/passes');
-  await page.waitForSelector('[data-testid=passes]', WAIT);
+  await page.click('[data-testid=passes] [data-action=add]');
+  const passForm = page.locator('[data-testid=pass-form]');
+  await passForm.locator('input[name=plate]').fill(plates.pass);
+  await passForm.locator('button[type=submit]').click();
+  await search(page, 'passes', plates.pass);
+  const passRow = page.locator('[data-testid=passes-table] tbody tr', { hasText: plates.pass });
+  await passRow.waitFor(WAIT);
+  const pass = await passRow.textContent();
   await screenshot(page, 'staff-passes');
 
   // The visitor's car at the gate: the live lane shows the decision with its reason code, without a reload.
@@ -97,5 +107,5 @@ export async function registryJourney(page: Page, target: JourneyTarget, plates:
   const entry = await decision.textContent();
   await screenshot(page, 'staff-visitor-entry');
   await logout(page);
-  return { rejected, rejectedLines, vehicles, visitor, entry };
+  return { rejected, rejectedLines, vehicles, visitor, pass, entry };
 }

@@ -75,42 +75,6 @@ export function LineChart(props: {
   );
 }
 
-/** Horizontal bars for a few named values in 0..1 (indicator comparison). */
-export function Bars(props: { rows: { label: string; value: number; text: string }[] }) {
-  const rowHeight = 22;
-  const width = 360;
-  const labelWidth = 140;
-  return (
-    <svg
-      class="chart bars"
-      viewBox={`0 0 ${width} ${props.rows.length * rowHeight}`}
-      width="100%"
-      role="img"
-      aria-label={props.rows.map((r) => `${r.label} ${r.text}`).join(', ')}
-    >
-      {props.rows.map((row, i) => (
-        <g key={row.label} transform={`translate(0, ${i * rowHeight})`}>
-          <text class="axis" x={0} y={15}>
-            {row.label}
-          </text>
-          <rect class="bar-track" x={labelWidth} y={4} width={width - labelWidth - 50} height={14} rx={2} />
-          <rect
-            class="bar-fill"
-            x={labelWidth}
-            y={4}
-            width={Math.max(0, Math.min(1, row.value)) * (width - labelWidth - 50)}
-            height={14}
-            rx={2}
-          />
-          <text class="axis" x={width - 46} y={15}>
-            {row.text}
-          </text>
-        </g>
-      ))}
-    </svg>
-  );
-}
-
 export type ChartSeries = { name: string; points: Point[]; class?: string };
 
 /**
@@ -122,12 +86,14 @@ export function TrendChart(props: {
   max?: number;
   unit?: string;
   xLabel: (x: number) => string;
+  /** Shown instead of empty axes when no period has a value. */
+  empty: string;
   width?: number;
   height?: number;
   testId?: string;
 }) {
   const width = props.width ?? 420;
-  const height = props.height ?? 180;
+  const height = props.height ?? 150;
   const left = 34;
   const right = 12;
   const top = 10;
@@ -144,6 +110,7 @@ export function TrendChart(props: {
   const py = (y: number) => height - bottom - (Math.max(0, Math.min(max, y)) / max) * (height - top - bottom);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const unit = props.unit ?? '';
+  if (all.length === 0) return <p class="muted small">{props.empty}</p>;
   return (
     <figure class="trend-chart" data-testid={props.testId}>
       <svg
@@ -159,21 +126,17 @@ export function TrendChart(props: {
           <g key={tick}>
             <line class="grid" x1={left} x2={width - right} y1={py(tick)} y2={py(tick)} />
             <text class="axis" x={2} y={py(tick) + 3}>
-              {Math.round(tick * 10) / 10}
+              {Math.round(tick * 100) / 100}
             </text>
           </g>
         ))}
-        {all.length > 0 && (
-          <>
-            <text class="axis" x={left} y={height - 6}>
-              {props.xLabel(minX)}
-            </text>
-            {spanX > 0 && (
-              <text class="axis" x={width - right} y={height - 6} text-anchor="end">
-                {props.xLabel(maxX)}
-              </text>
-            )}
-          </>
+        <text class="axis" x={left} y={height - 6}>
+          {props.xLabel(minX)}
+        </text>
+        {spanX > 0 && (
+          <text class="axis" x={width - right} y={height - 6} text-anchor="end">
+            {props.xLabel(maxX)}
+          </text>
         )}
         {props.series.map((s, i) => (
           <g key={s.name} class={`series series-${i} ${s.class ?? ''}`}>

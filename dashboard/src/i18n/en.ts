@@ -83,6 +83,7 @@ export const en: Record<MessageKey, string> = {
   'live.source.gate': 'gate count',
   'live.noDisplay': '(display blank)',
   'live.voice': 'Voice',
+  'live.online': '{n}/{total} online',
   'live.lastShown': 'Last shown',
   'live.barrier': 'Barrier',
   'live.recent': 'Recent vehicles',

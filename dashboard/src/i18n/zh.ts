@@ -82,6 +82,7 @@ export const zh = {
   'live.source.gate': '道闸计数',
   'live.noDisplay': '（屏幕空白）',
   'live.voice': '语音',
+  'live.online': '{n}/{total} 在线',
   'live.lastShown': '上次显示',
   'live.barrier': '道闸',
   'live.recent': '最近车辆',

@@ -176,15 +176,17 @@ function Ranking(props: { data: Evaluation; period: string; defs: IndicatorDefin
                   <td>
                     <LevelBadge level={row.level} />
                   </td>
-                  <td class="trend" data-testid="trend-cell">
-                    <LineChart
-                      points={trendSeries(row).index.points}
-                      compact
-                      width={80}
-                      height={24}
-                      label={row.trend.map((p) => indexText(p.index)).join(' → ')}
-                    />
-                    <Delta value={row.delta.index} />
+                  <td data-testid="trend-cell">
+                    <div class="trend">
+                      <LineChart
+                        points={trendSeries(row).index.points}
+                        compact
+                        width={80}
+                        height={24}
+                        label={row.trend.map((p) => indexText(p.index)).join(' → ')}
+                      />
+                      <Delta value={row.delta.index} />
+                    </div>
                   </td>
                   {RANKING_FIGURES.map((key) => (
                     <td key={key} class="num" title={formulaText(key, defs, lang)}>
@@ -287,6 +289,7 @@ function CommunityDetail(props: { row: BureauRow; period: string; defs: Indicato
                 series={[{ name: t('bureau.trendIndex'), points: series.index.points }]}
                 max={100}
                 xLabel={day}
+                empty={t('app.empty')}
               />
               <h3 class="chart-title">{t('bureau.trendOccupancy')}</h3>
               <TrendChart
@@ -298,6 +301,7 @@ function CommunityDetail(props: { row: BureauRow; period: string; defs: Indicato
                 max={100}
                 unit="%"
                 xLabel={day}
+                empty={t('app.empty')}
               />
               <h3 class="chart-title">{t('bureau.trendSaturation')}</h3>
               <TrendChart
@@ -305,6 +309,7 @@ function CommunityDetail(props: { row: BureauRow; period: string; defs: Indicato
                 series={[{ name: label('saturationHours', defs), points: series.saturation.points }]}
                 unit={` ${unitText('h', lang)}`}
                 xLabel={day}
+                empty={t('app.empty')}
               />
             </div>
           )}

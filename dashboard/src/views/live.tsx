@@ -165,9 +165,7 @@ function Devices(props: { devices: Device[] }) {
   const offline = props.devices.filter((d) => !d.online);
   return (
     <div>
-      <p>
-        {props.devices.length - offline.length}/{props.devices.length} online
-      </p>
+      <p>{t('live.online', { n: props.devices.length - offline.length, total: props.devices.length })}</p>
       <ul class="device-list">
         {offline.map((d) => (
           <li key={d.id} class="offline">
