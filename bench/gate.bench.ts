@@ -1,0 +1,171 @@
+/**
+ * Gate decision latency under background sensor load: a plate event published by a camera until the barrier command
+ * reaches the barrier, through our aedes broker (authenticated devices) and the real gateway, while 5,000 space-sensor
+ * events per second of a large sensored site flow through the same broker to the same gateway. In the same run and
+ * the same processes, the raw MQTT round trip: a plate-sized publish echoed back as a command by a plain client that
+ * lives in the gateway's process (its own connection, on a site the gateway does not serve).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { BENCH_PASSWORD, type Layout, laneDevices, RTT, sensorsOf, siteId } from './support/layout.ts';
+import { SensorFleet } from './support/sensor-fleet.ts';
+import { quantile, round } from './support/stats.ts';
+import { type RunContext, sleep, startAedes, startSut } from './support/system.ts';
+
+export const BACKGROUND_EVENTS_PER_S = 5000;
+
+export interface GateOptions {
+  quick: boolean;
+  profileDir?: string | undefined;
+  log?: (message: string) => void;
+}
+
+function device(url: string, username: string): Promise<MqttClient> {
+  return mqtt.connectAsync(url, {
+    clientId: username,
+    username,
+    password: BENCH_PASSWORD,
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+  });
+}
+
+function platePayload(eventId: string, deviceId: string, lane: 'entry' | 'exit', plate: string): string {
+  return JSON.stringify({
+    eventId,
+    ts: Date.now(),
+    deviceId,
+    lane,
+    plate,
+    colour: 'blue',
+    confidence: 0.98,
+    cameraId: deviceId,
+  });
+}
+
+export async function run(opts: GateOptions): Promise<Record<string, number>> {
+  const ctx: RunContext = { profileDir: opts.profileDir, log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)) };
+  const layout: Layout = { sites: 1, spacesPerSite: opts.quick ? 500 : 2000 };
+  const warmMs = opts.quick ? 1000 : 3000;
+  const measureMs = opts.quick ? 4000 : 30_000;
+  const probeEveryMs = 10;
+  const site = siteId(0);
+  const lanes = laneDevices(site);
+  const plateTopic = `parking/${site}/gate/main/plate`;
+  const commandTopic = `parking/${site}/gate/main/barrier/command`;
+
+  const dir = await mkdtemp(join(tmpdir(), 'parking-bench-gate-'));
+  const broker = await startAedes(layout, dir, ctx, 'gate-broker');
+  const sut = await startSut(ctx, 'gate');
+  const clients: MqttClient[] = [];
+  let fleet: SensorFleet | null = null;
+  try {
+    fleet = await SensorFleet.connect({ url: broker.url, sensors: sensorsOf(layout), password: broker.password });
+    await sut.startGateway(broker, layout);
+    await sut.startEcho(broker, RTT.echo, RTT.plateTopic, RTT.commandTopic);
+    const [camIn, camOut, barrier, rttCam, rttBar] = await Promise.all(
+      [lanes.entry.camera, lanes.exit.camera, lanes.entry.barrier, RTT.camera, RTT.barrier].map((u) =>
+        device(broker.url, u),
+      ),
+    );
+    clients.push(camIn!, camOut!, barrier!, rttCam!, rttBar!);
+    await barrier!.subscribeAsync(commandTopic, { qos: 1 });
+    await rttBar!.subscribeAsync(RTT.commandTopic, { qos: 1 });
+
+    const sent = new Map<string, { at: number; measured: boolean }>();
+    const decisions: number[] = [];
+    const rtts: number[] = [];
+    barrier!.on('message', function commandReceived(_topic, buf) {
+      const now = performance.now();
+      const command = JSON.parse(buf.toString()) as { lane: string; plate: string | null };
+      if (process.env.BENCH_DEBUG) process.stderr.write(`${buf.toString()}\n`);
+      const probe = sent.get(`d/${command.lane}/${command.plate}`);
+      if (!probe) return;
+      sent.delete(`d/${command.lane}/${command.plate}`);
+      if (probe.measured) decisions.push(now - probe.at);
+    });
+    rttBar!.on('message', function echoReceived(_topic, buf) {
+      const now = performance.now();
+      const key = `r/${(JSON.parse(buf.toString()) as { eventId: string }).eventId}`;
+      const probe = sent.get(key);
+      if (!probe) return;
+      sent.delete(key);
+      if (probe.measured) rtts.push(now - probe.at);
+    });
+
+    const load = fleet.run({
+      rate: BACKGROUND_EVENTS_PER_S,
+      durationMs: warmMs + measureMs + 500,
+      consumed: async () => (await sut.counts()).gatewayReceived,
+      window: 20_000,
+    });
+    const started = performance.now();
+    let tick = 0;
+    let plates = 0;
+    await new Promise<void>((resolveProbes) => {
+      const probe = () => {
+        const elapsed = performance.now() - started;
+        const measured = elapsed >= warmMs;
+        tick++;
+        if (tick % 2 === 0) {
+          // entry then exit of the same plate: a fresh temporary visitor, then a free exit inside the free hour
+          const k = plates++;
+          const lane = k % 2 === 0 ? 'entry' : 'exit';
+          const plate = `粤B${String(Math.floor(k / 2)).padStart(5, '0')}`;
+          const camera = lane === 'entry' ? lanes.entry.camera : lanes.exit.camera;
+          sent.set(`d/${lane}/${plate}`, { at: performance.now(), measured });
+          (lane === 'entry' ? camIn! : camOut!).publish(plateTopic, platePayload(`p${k}`, camera, lane, plate), {
+            qos: 1,
+          });
+        } else {
+          const eventId = `r${tick}`;
+          sent.set(`r/${eventId}`, { at: performance.now(), measured });
+          rttCam!.publish(RTT.plateTopic, platePayload(eventId, RTT.camera, 'entry', '粤B00000'), { qos: 1 });
+        }
+        if (elapsed >= warmMs + measureMs) {
+          clearInterval(timer);
+          resolveProbes();
+        }
+      };
+      const timer = setInterval(probe, probeEveryMs / 2);
+    });
+    const loadResult = await load;
+    const deadline = performance.now() + 3000;
+    while (sent.size > 0 && performance.now() < deadline) await sleep(20);
+    const stats = await sut.stats();
+    if (process.env.BENCH_DEBUG) process.stderr.write(`${JSON.stringify(stats, null, 1)}\n`);
+    const achieved = Math.round((loadResult.published * 1000) / loadResult.elapsedMs);
+    ctx.log(
+      `gate: ${decisions.length} decisions, ${rtts.length} round trips, ${sent.size} unanswered; background ` +
+        `${achieved}/s (max backlog ${loadResult.maxInFlight}); gateway's own decision p99 ${stats.decisionP99} ms; ` +
+        `rss ${Math.round(stats.rssMb)} MB, warnings ${stats.warnings}, errors ${stats.errors}`,
+    );
+    return {
+      'gate.decision_p50_ms': round(quantile(decisions, 0.5), 2),
+      'gate.decision_p99_ms': round(quantile(decisions, 0.99), 2),
+      'mqtt.rtt_p50_ms': round(quantile(rtts, 0.5), 2),
+      'mqtt.rtt_p99_ms': round(quantile(rtts, 0.99), 2),
+      'gate.p99_over_raw_ms': round(quantile(decisions, 0.99) - quantile(rtts, 0.99), 2),
+      'gate.samples': decisions.length,
+      'gate.unanswered': sent.size,
+      'gate.background_events_per_s': achieved,
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await fleet?.close();
+    await sut.stop();
+    await broker.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const profileArg = process.argv.find((a) => a.startsWith('--profile-dir='));
+  const figures = await run({
+    quick: process.argv.includes('--quick'),
+    profileDir: profileArg?.slice('--profile-dir='.length),
+  });
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+}
