@@ -76,9 +76,14 @@ function delay(ms: number): Promise<void> {
 }
 
 /** Resolves once `check()` holds, re-checking every `everyMs`; fails with `what` after `timeoutMs`. */
-export async function until(what: string, check: () => boolean, timeoutMs = 60_000, everyMs = 100): Promise<void> {
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await delay(everyMs);
   }

@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { credentialsFor, type RunningBroker, startBroker } from '../../broker/src/index.ts';
+import { silentLogger } from '../../gateway/src/app/logger.ts';
+import { parseConfigText, parseEnv } from '../../gateway/src/config/config.ts';
+import { deviceIdentities } from '../../gateway/src/config/device-identities.ts';
+import { ManualClock } from '../../gateway/src/domain/clock.ts';
+import { type RunningGateway, startGateway } from '../../gateway/src/main.ts';
+import { parseMessage, type ReportSummaryPayload } from '../../gateway/src/protocol/index.ts';
+import { BureauAggregator } from '../../gateway/src/reports/bureau-aggregator.ts';
+import { type RestartableServer, startInfluxDb1 } from '../servers.ts';
+import { nextMessage, plateEvent } from '../support/community.ts';
+import { summaryFromMessage } from './support/bureau-from-mqtt.ts';
+import { until } from './support/run-day.ts';
+
+const TARIFF = resolve(import.meta.dirname, '../../tariffs/residential-guidance.yaml');
+
+/** One community per gateway, with device ids of its own so they can share one broker. */
+function siteYaml(site: string, capacity: number): string {
+  return `
+sites:
+  - id: ${site}
+    name: 小区${site}
+    households: ${capacity}
+    tariffs: [${JSON.stringify(TARIFF)}]
+    zones:
+      - { id: A, name: A区, capacity: ${capacity} }
+    gates:
+      - id: g1
+        name: 大门
+        lanes:
+          - { lane: entry, camera: ${site}-cam-in, barrier: ${site}-bar-in, display: ${site}-led-in }
+          - { lane: exit, camera: ${site}-cam-out, barrier: ${site}-bar-out, display: ${site}-led-out }
+`;
+}
+
+/** Three gateways (one per community, own config and data dir), one broker, one InfluxDB, one bureau instance. */
+describe('several gateways on one central broker and one InfluxDB, aggregated by a bureau instance', () => {
+  const sites = [
+    { id: 'east', capacity: 20, cars: 4 },
+    { id: 'west', capacity: 10, cars: 9 },
+    { id: 'north', capacity: 30, cars: 12 },
+  ];
+  let influx: RestartableServer;
+  let broker: RunningBroker;
+  let passwords: Map<string, string>;
+  const gateways = new Map<string, RunningGateway>();
+  const dirs: string[] = [];
+  const clients: MqttClient[] = [];
+  const clock = new ManualClock(Date.parse('2026-03-02T08:00:00+08:00'));
+
+  async function connect(username: string): Promise<MqttClient> {
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
+      clientId: username,
+      username,
+      password: passwords.get(username),
+      reconnectPeriod: 0,
+    });
+    clients.push(client);
+    return client;
+  }
+
+  beforeAll(async () => {
+    influx = await startInfluxDb1();
+    const created = await fetch(`${influx.url}/query?q=${encodeURIComponent('CREATE DATABASE parking')}`, {
+      method: 'POST',
+    });
+    expect(created.status).toBe(200);
+    const wanted = new Map<string, Parameters<typeof credentialsFor>[0][number]>();
+    const configs = sites.map((s) => {
+      const dir = mkdtempSync(join(tmpdir(), `site-${s.id}-`));
+      dirs.push(dir);
+      const file = join(dir, 'site.yaml');
+      writeFileSync(file, siteYaml(s.id, s.capacity));
+      for (const w of deviceIdentities(parseConfigText(siteYaml(s.id, s.capacity), file))) wanted.set(w.username, w);
+      wanted.set(`gw-${s.id}`, { username: `gw-${s.id}`, identity: { role: 'gateway', site: s.id } });
+      return { site: s, dir, file };
+    });
+    const creds = await credentialsFor([...wanted.values()]);
+    passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
+    broker = await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
+    for (const { site, dir, file } of configs) {
+      const env = parseEnv({
+        MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
+        MQTT_USERNAME: `gw-${site.id}`,
+        MQTT_PASSWORD: passwords.get(`gw-${site.id}`),
+        HTTP_PORT: '0',
+        HTTP_HOST: '127.0.0.1',
+        DATA_DIR: dir,
+      });
+      const influxEnv = { INFLUX_URL: influx.url, INFLUX_MODE: 'v1', INFLUX_DB: 'parking' };
+      const running = await startGateway({
+        configFile: file,
+        env,
+        clock,
+        log: silentLogger,
+        tickMs: 50,
+        influxEnv,
+        cron: false,
+      });
+      gateways.set(site.id, running);
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    for (const running of gateways.values()) await running.stop();
+    await broker?.stop();
+    await influx?.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves each community from its own gateway, and ranks them all in the bureau from their report topics', async () => {
+    for (const s of sites) {
+      const camera = await connect(`${s.id}-cam-in`);
+      const led = await connect(`${s.id}-led-in`);
+      for (let i = 0; i < s.cars; i++) {
+        clock.advance(60_000);
+        await nextMessage(led, `parking/${s.id}/gate/g1/display`, () =>
+          camera.publishAsync(
+            `parking/${s.id}/gate/g1/plate`,
+            plateEvent(`${s.id}-cam-in`, 'entry', `苏E${s.id.length}${String(1000 + i)}`, clock.now()),
+            { qos: 1 },
+          ),
+        );
+      }
+    }
+    for (const s of sites) {
+      const ledger = gateways.get(s.id)?.gateway.ledger;
+      expect(ledger?.searchSessions(s.id, { limit: 100, offset: 0 }).total).toBe(s.cars);
+      // Nothing of another community reached this gateway.
+      expect(ledger?.db.prepare('SELECT COUNT(*) AS n FROM sessions WHERE site <> ?').get(s.id)).toEqual({ n: 0 });
+    }
+
+    const bureau = new BureauAggregator();
+    const received = new Set<string>();
+    const watcher = await connect('bureau');
+    watcher.on('message', function onReport(topic, payload) {
+      const parsed = parseMessage(topic, payload);
+      if (!parsed.ok || parsed.kind !== 'report') return;
+      bureau.add(summaryFromMessage(parsed.payload as ReportSummaryPayload));
+      received.add((parsed.payload as ReportSummaryPayload).site);
+    });
+    await watcher.subscribeAsync('parking/+/report/+', { qos: 1 });
+    clock.set(Date.parse('2026-03-03T00:30:00+08:00'));
+    for (const running of gateways.values()) await running.gateway.reports.runDue('daily');
+    await until('a daily report from every community', () => sites.every((s) => received.has(s.id)), 30_000);
+
+    const view = bureau.view('daily');
+    expect(view.ranking.map((r) => r.site).sort()).toEqual(sites.map((s) => s.id).sort());
+    // The fullest community (9 cars in 10 spaces) is the hardest to park in.
+    expect(view.ranking[0]?.site).toBe('west');
+    const indexes = view.ranking.map((r) => r.index ?? -1);
+    expect(indexes).toEqual([...indexes].sort((a, b) => b - a));
+    for (const s of sites) {
+      expect(view.ranking.find((r) => r.site === s.id)?.figures.sessions).toBe(s.cars);
+    }
+
+    // Every gateway wrote its time series into the one InfluxDB.
+    const q = encodeURIComponent('SHOW TAG VALUES FROM gate_decision WITH KEY = "site"');
+    let influxSites: string[] = [];
+    await until(
+      'decisions of all three communities in InfluxDB',
+      async () => {
+        const body = (await (await fetch(`${influx.url}/query?db=parking&q=${q}`)).json()) as {
+          results: { series?: { values: [string, string][] }[] }[];
+        };
+        influxSites = body.results[0]?.series?.[0]?.values.map((v) => v[1]) ?? [];
+        return influxSites.length === sites.length;
+      },
+      30_000,
+      200,
+    );
+    expect(influxSites.sort()).toEqual(sites.map((s) => s.id).sort());
+  }, 120_000);
+});
