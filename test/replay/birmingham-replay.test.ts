@@ -33,7 +33,11 @@ import { GateReplay, type SiteTally } from './replay-driver.ts';
 /** Fri–Sun; BHMNCPPLS01 misses slots (gaps of 79 and 106 min) and repeats rows, BHMBCCTHL01 overflows each day. */
 const DAYS = ['2016-11-18', '2016-11-19', '2016-11-20'];
 const PARKS = ['BHMEURBRD02', 'BHMBCCTHL01', 'BHMNCPPLS01'];
-const SCALE = 1;
+/**
+ * Counts and capacity divided by this (rounded) on both sides: 2 halves the ~3,000 plate reads of the full counts,
+ * which take 12–45 s on this shared 2-core machine (one ledger commit per decision). `REPLAY_SCALE=1` replays them all.
+ */
+const SCALE = Number(process.env.REPLAY_SCALE ?? 2);
 const LIVE_MS = 30 * 60_000;
 const HOLD_MS = 15 * 60_000;
 const RAW_HOLD_MS = LIVE_MS + HOLD_MS;
@@ -97,13 +101,13 @@ describe('Birmingham car parks replayed through broker and gateway', () => {
       const from = dayStart(DAYS[0] as string);
       const other = parsed
         .find((p) => p.code === park.code)
-        ?.readings.filter((r) => r.at >= from && r.at < from + 3 * DAY_MS);
+        ?.readings.filter((r) => r.at >= from && r.at < from + DAYS.length * DAY_MS);
       expect(other?.map((r) => ({ at: r.at, occupancy: scaled(r.occupancy, SCALE) }))).toEqual(park.readings);
     }
     expect(csv.find((p) => p.code === 'BHMNCPPLS01')?.duplicatesDropped).toBeGreaterThan(0);
   });
 
-  it('moved every car through the gate: each read decided as an open, counts ending at the last reading', () => {
+  it('moved every car through the gate: each read an open at its barrier, counts ending at the last reading', () => {
     const { ledger } = community.gateway.gateway;
     for (const park of csv) {
       const tally = tallies.get(park.code) as SiteTally;
@@ -111,6 +115,7 @@ describe('Birmingham car parks replayed through broker and gateway', () => {
       const decisions = ledger.decisionsInRange(park.code, 0, Number.MAX_SAFE_INTEGER);
       expect(decisions).toHaveLength(tally.entries + tally.exits);
       expect(decisions.filter((d) => d.action !== 'open')).toEqual([]);
+      expect(tally.barrierOpens).toEqual({ entry: tally.entries, exit: tally.exits });
       expect(community.gateway.gateway.occupancy.engine.snapshot(park.code, community.clock.now()).occupied).toBe(
         park.readings.at(-1)?.occupancy,
       );
@@ -148,11 +153,12 @@ describe('Birmingham car parks replayed through broker and gateway', () => {
         expect(Math.abs(got.saturationHours - raw.saturationHours), `${park.code} ${date}`).toBeLessThan(timeBound);
         expect(Math.abs(got.overflowHours - raw.overflowHours), `${park.code} ${date}`).toBeLessThan(timeBound);
         expect(Math.abs(got.completeness - raw.completeness), `${park.code} ${date}`).toBeLessThan(timeBound / 24);
+        // Ratios: no proven bound is asserted, only a margin well above what the data shows (≤ 0.001 and 0).
         expect(Math.abs((got.meanOccupancy ?? 0) - (raw.meanOccupancy ?? 0)), `${park.code} ${date}`).toBeLessThan(
-          0.01,
+          0.005,
         );
         expect(Math.abs((got.peakOccupancy ?? 0) - (raw.peakOccupancy ?? 0)), `${park.code} ${date}`).toBeLessThan(
-          0.05,
+          0.005,
         );
       }
     }
@@ -178,7 +184,7 @@ describe('Birmingham car parks replayed through broker and gateway', () => {
     }
     const missedSlots = (code: string) => DAYS.map((d) => (reports.get(`${code} ${d}`)?.gapCount ?? 0) - 2);
     expect(missedSlots('BHMNCPPLS01')).toEqual([1, 0, 1]);
-    if (process.env.REPLAY_FIGURES) printFigures(csv, reports);
+    if (process.env.REPLAY_FIGURES) printFigures(csv, reports, tallies);
   });
 });
 
@@ -199,7 +205,12 @@ function expectClose(got: IndicatorResult['site'], want: Figures, tolerance: num
   }
 }
 
-function printFigures(parks: CsvPark[], reports: Map<string, IndicatorResult['site']>): void {
+/** `REPLAY_FIGURES=1 npx vitest run test/replay` prints the figures (TSV) for the record. */
+function printFigures(
+  parks: CsvPark[],
+  reports: Map<string, IndicatorResult['site']>,
+  tallies: Map<string, SiteTally>,
+) {
   const f = (x: number | null) => (x === null ? '-' : x.toFixed(4));
   const lines = [
     'site\tdate\tmean\tpeak\tsat h\tover h\tcompl\tgaps\traw mean\traw peak\traw sat\traw over\traw compl',
@@ -227,6 +238,11 @@ function printFigures(parks: CsvPark[], reports: Map<string, IndicatorResult['si
         ].join('\t'),
       );
     }
+  }
+  for (const [site, t] of tallies) {
+    lines.push(
+      `${site}: ${t.entries} entries (${t.residentEntries} residents), ${t.exits} exits, ${t.snapshots} snapshots`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -18,12 +18,14 @@ export interface SiteTally {
   residentEntries: number;
   /** Minutes at which a snapshot of the site was recorded. */
   snapshots: number;
+  /** `open` commands the site's entry and exit barriers received over MQTT. */
+  barrierOpens: { entry: number; exit: number };
 }
 
 interface SiteState {
   plan: ParkPlan;
-  entryCamera: MqttClient;
-  exitCamera: MqttClient;
+  devices: ReturnType<typeof laneDevices>;
+  cameras: { entry: MqttClient; exit: MqttClient };
   /** Plates inside, oldest first; the oldest car leaves first. */
   inside: string[];
   residentsOutside: string[];
@@ -44,6 +46,7 @@ export class GateReplay {
   private readonly sites = new Map<string, SiteState>();
   private decided = new Map<string, number>();
   private waiting: { site: string; count: number; done: () => void } | null = null;
+  private barriersDone: (() => void) | null = null;
 
   constructor(
     private readonly community: ReplayCommunity,
@@ -53,19 +56,25 @@ export class GateReplay {
 
   async run(): Promise<Map<string, SiteTally>> {
     for (const plan of this.plans) {
-      const d = laneDevices(plan.site);
-      this.sites.set(plan.site, {
+      const devices = laneDevices(plan.site);
+      const state: SiteState = {
         plan,
-        entryCamera: await this.community.device(d.entryCamera),
-        exitCamera: await this.community.device(d.exitCamera),
+        devices,
+        cameras: {
+          entry: await this.community.device(devices.entryCamera),
+          exit: await this.community.device(devices.exitCamera),
+        },
         inside: [],
         residentsOutside: [],
         residents: 0,
         temporaries: 0,
         events: 0,
         lastReadingAt: null,
-        tally: { entries: 0, exits: 0, residentEntries: 0, snapshots: 0 },
-      });
+        tally: { entries: 0, exits: 0, residentEntries: 0, snapshots: 0, barrierOpens: { entry: 0, exit: 0 } },
+      };
+      this.sites.set(plan.site, state);
+      await this.watchBarrier(state, 'entry', devices.entryBarrier);
+      await this.watchBarrier(state, 'exit', devices.exitBarrier);
     }
     const unsubscribe = this.community.gateway.gateway.bus.subscribe((event) => this.onEvent(event));
     try {
@@ -81,6 +90,11 @@ export class GateReplay {
       }
       const lastLive = Math.max(...[...this.sites.values()].map((s) => (s.lastReadingAt ?? 0) + this.liveMs));
       for (; minute < lastLive; minute += MINUTE_MS) this.snapshot(minute);
+      // Commands go out before the decision is final; the last ones may still be on their way to the barriers.
+      await new Promise<void>((resolve) => {
+        this.barriersDone = resolve;
+        this.checkBarriers();
+      });
     } finally {
       unsubscribe();
     }
@@ -106,14 +120,12 @@ export class GateReplay {
     s.lastReadingAt = reading.at;
     const delta = reading.occupancy - s.inside.length;
     if (delta === 0) return;
-    const done = this.decisions(site, Math.abs(delta));
+    const decided = this.decisions(site, Math.abs(delta));
     const sends: Promise<unknown>[] = [];
-    for (let k = 0; k < Math.abs(delta); k++) {
-      if (delta > 0) sends.push(this.enter(s, reading.at));
-      else sends.push(this.leave(s, reading.at));
-    }
+    for (let k = 0; k < Math.abs(delta); k++)
+      sends.push(delta > 0 ? this.enter(s, reading.at) : this.leave(s, reading.at));
     await Promise.all(sends);
-    await done;
+    await decided;
   }
 
   private enter(s: SiteState, at: number): Promise<unknown> {
@@ -126,14 +138,14 @@ export class GateReplay {
     }
     s.inside.push(plate);
     s.tally.entries++;
-    return this.publish(s, s.entryCamera, 'entry', plate, at);
+    return this.publish(s, 'entry', plate, at);
   }
 
   private leave(s: SiteState, at: number): Promise<unknown> {
     const plate = s.inside.shift() as string;
     if (plate.startsWith('京A')) s.residentsOutside.push(plate);
     s.tally.exits++;
-    return this.publish(s, s.exitCamera, 'exit', plate, at);
+    return this.publish(s, 'exit', plate, at);
   }
 
   /** A resident of the car park (registered as staff would through the registry) who may park when it is full. */
@@ -149,8 +161,8 @@ export class GateReplay {
     return plate;
   }
 
-  private publish(s: SiteState, camera: MqttClient, lane: 'entry' | 'exit', plate: string, at: number) {
-    const deviceId = lane === 'entry' ? laneDevices(s.plan.site).entryCamera : laneDevices(s.plan.site).exitCamera;
+  private publish(s: SiteState, lane: 'entry' | 'exit', plate: string, at: number): Promise<unknown> {
+    const deviceId = lane === 'entry' ? s.devices.entryCamera : s.devices.exitCamera;
     const payload = {
       eventId: `r${++s.events}`,
       ts: at,
@@ -161,7 +173,28 @@ export class GateReplay {
       confidence: 0.98,
       cameraId: deviceId,
     };
-    return camera.publishAsync(`parking/${s.plan.site}/gate/gate/plate`, JSON.stringify(payload), { qos: 1 });
+    return s.cameras[lane].publishAsync(`parking/${s.plan.site}/gate/gate/plate`, JSON.stringify(payload), { qos: 1 });
+  }
+
+  private async watchBarrier(s: SiteState, lane: 'entry' | 'exit', device: string): Promise<void> {
+    const barrier = await this.community.device(device);
+    barrier.on('message', (_topic, payload) => {
+      const command = JSON.parse(payload.toString()) as { action?: string; lane?: string };
+      if (command.action !== 'open' || command.lane !== lane) return;
+      s.tally.barrierOpens[lane]++;
+      this.checkBarriers();
+    });
+    await barrier.subscribeAsync(`parking/${s.plan.site}/gate/gate/barrier/command`, { qos: 1 });
+  }
+
+  private checkBarriers(): void {
+    const all = [...this.sites.values()].every(
+      (s) => s.tally.barrierOpens.entry === s.tally.entries && s.tally.barrierOpens.exit === s.tally.exits,
+    );
+    if (all && this.barriersDone) {
+      this.barriersDone();
+      this.barriersDone = null;
+    }
   }
 
   /** Resolves once the gateway has emitted `count` more decisions for the site (after applying their passages). */
