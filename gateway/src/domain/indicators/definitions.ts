@@ -50,7 +50,12 @@ export type IndicatorParameters = z.infer<typeof IndicatorParameters>;
 export const IndicatorDefinitions = z.object({
   version: z.number().int(),
   indicators: z.record(z.string(), IndicatorDefinition),
-  index: z.object({ components: z.array(IndexComponent), levels: z.array(IndexLevel) }),
+  index: z.object({
+    components: z.array(IndexComponent),
+    levels: z.array(IndexLevel),
+    /** The index is given only when components with data carry at least this share of the total weight. */
+    minWeight: z.number().min(0).max(1),
+  }),
   parameters: IndicatorParameters,
 });
 export type IndicatorDefinitions = z.infer<typeof IndicatorDefinitions>;
@@ -201,6 +206,7 @@ export const DEFINITIONS: IndicatorDefinitions = {
       { key: 'tight', zh: '紧张', en: 'tight', from: 50 },
       { key: 'severe', zh: '严重', en: 'severe', from: 75 },
     ],
+    minWeight: 0.5,
   },
   parameters: IndicatorParameters.parse({}),
 };

@@ -15,6 +15,19 @@ const calm = {
 };
 
 describe('difficultyIndex', () => {
+  it('gives no index when the components with data carry less than half the weight', () => {
+    // Only the space ratio (weight 0.1) and the denied rate (0.2): 0.3 of 1.0 < 0.5.
+    const thin = difficultyIndex(DEFINITIONS, { spacesPerHousehold: 0.23, deniedEntryRate: 0 }, 1);
+    expect(thin.value).toBeNull();
+    expect(thin.level).toBeNull();
+    expect(thin.reasons.zh).toMatch(/^数据不足，无法计算（缺少数据：高峰占用率/);
+    // Add peak occupancy (0.25): 0.55 ≥ 0.5, so the index is the weighted mean of the three.
+    const enough = difficultyIndex(DEFINITIONS, { spacesPerHousehold: 0.5, deniedEntryRate: 0, peakOccupancy: 0.7 }, 1);
+    // scores: space ratio 100 (at its 100-point), denied 0, peak 0 → (0.1·100) / 0.55 = 18.18…
+    expect(enough.value).toBeCloseTo(1000 / 55, 9);
+    expect(enough.level?.key).toBe('smooth');
+  });
+
   it('scores a calm community 0, 畅通, with a plain reason', () => {
     const r = difficultyIndex(DEFINITIONS, calm, 7);
     expect(r.value).toBe(0);

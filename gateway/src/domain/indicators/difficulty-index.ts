@@ -51,7 +51,10 @@ export function difficultyIndex(defs: IndicatorDefinitions, figures: IndexFigure
   const present = components.filter((c) => c.score !== null);
   const missing = components.filter((c) => c.score === null).map((c) => c.key);
   const weight = present.reduce((sum, c) => sum + c.weight, 0);
-  const value = weight > 0 ? present.reduce((sum, c) => sum + (c.contribution ?? 0), 0) / weight : null;
+  const total = components.reduce((sum, c) => sum + c.weight, 0);
+  // One or two figures alone would rank a community; below the minimum share of weight there is no index.
+  const enough = weight > 0 && weight >= defs.index.minWeight * total - 1e-9;
+  const value = enough ? present.reduce((sum, c) => sum + (c.contribution ?? 0), 0) / weight : null;
   let level: IndexResult['level'] = null;
   if (value !== null) {
     for (const l of defs.index.levels) if (value >= l.from) level = { key: l.key, zh: l.zh, en: l.en };
@@ -65,8 +68,8 @@ export function difficultyIndex(defs: IndicatorDefinitions, figures: IndexFigure
   let zh = notable.length > 0 ? notable.map((p) => p.zh).join('，') : '各项指标正常';
   let en = notable.length > 0 ? notable.map((p) => p.en).join(', ') : 'all indicators within normal range';
   if (value === null) {
-    zh = '数据不足，无法计算';
-    en = 'not enough data to compute';
+    zh = `数据不足，无法计算（缺少数据：${names('zh')}）`;
+    en = `not enough data to compute (no data: ${names('en')})`;
   } else if (missing.length > 0) {
     zh += `（缺少数据：${names('zh')}）`;
     en += ` (no data: ${names('en')})`;

@@ -40,6 +40,9 @@ export function renderIndicatorsDoc(defs: IndicatorDefinitions): string {
     'Index = Σ wₖ·sₖ / Σ wₖ; each component sₖ is linear between its 0-point and its 100-point, clamped to 0–100;',
     'components without data are left out and named in the report.',
     '',
+    `有数据的分项权重之和不足总权重的 ${defs.index.minWeight} 时不给出指数（“数据不足”）。`,
+    `When the components with data carry less than ${defs.index.minWeight} of the total weight, no index is given ("not enough data").`,
+    '',
     '| component | 分项 | weight 权重 | 0 分 / scores 0 at | 100 分 / scores 100 at |',
     '|---|---|---|---|---|',
   );
