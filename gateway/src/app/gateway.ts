@@ -218,10 +218,7 @@ export class Gateway {
       start: summary.start,
       end: summary.end,
       generatedAt: summary.generatedAt,
-      difficulty: {
-        index: summary.index ?? 0,
-        level: (summary.level ?? 'smooth') as ReportSummaryPayload['difficulty']['level'],
-      },
+      difficulty: { index: summary.index, level: summary.level as ReportSummaryPayload['difficulty']['level'] },
       headline: {
         meanOccupancy: pct(f.meanOccupancy),
         peakOccupancy: pct(f.peakOccupancy),

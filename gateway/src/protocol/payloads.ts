@@ -174,7 +174,8 @@ export const ReportSummaryPayload = z.strictObject({
   start: EpochMs,
   end: EpochMs,
   generatedAt: EpochMs,
-  difficulty: z.strictObject({ index: z.number().min(0).max(100), level: DifficultyLevel }),
+  /** Null index and level: not enough data in the period to rate the community. */
+  difficulty: z.strictObject({ index: z.number().min(0).max(100).nullable(), level: DifficultyLevel.nullable() }),
   headline: z.strictObject({
     meanOccupancy: Ratio,
     peakOccupancy: Ratio,

@@ -20,7 +20,7 @@ export function summaryFromMessage(message: ReportSummaryPayload): ReportSummary
     generatedAt: message.generatedAt,
     index: message.difficulty.index,
     level: message.difficulty.level,
-    levelZh: DIFFICULTY_LEVEL_LABELS[message.difficulty.level],
+    levelZh: message.difficulty.level ? DIFFICULTY_LEVEL_LABELS[message.difficulty.level] : null,
     reasons: { zh: '', en: '' },
     figures: {
       capacity: 0,
