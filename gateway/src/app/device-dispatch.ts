@@ -115,8 +115,8 @@ export class DeviceDispatch {
       case 'spaceState': {
         const p = message.payload;
         const site = message.params.site;
-        this.seen(site, p.deviceId, 'spaceSensor', receivedAt, p.battery === undefined ? {} : { battery: p.battery });
         ledger.unsynced(() => {
+          this.seen(site, p.deviceId, 'spaceSensor', receivedAt, p.battery === undefined ? {} : { battery: p.battery });
           if (!ledger.claimEvent(p.deviceId, p.eventId, 'space', receivedAt)) {
             metrics.inc('gateway_duplicate_events_total', { kind: 'space' });
             return;
@@ -137,23 +137,26 @@ export class DeviceDispatch {
       case 'deviceStatus': {
         const p = message.payload;
         const site = message.params.site;
-        this.seen(site, message.params.device, p.kind, receivedAt, {
-          online: p.online,
-          firmware: p.firmware,
-          kind: p.kind,
-          ...(p.battery === undefined ? {} : { battery: p.battery }),
+        // Health telemetry, like readings: a mass reconnect must not cost an fsync per device.
+        ledger.unsynced(() => {
+          this.seen(site, message.params.device, p.kind, receivedAt, {
+            online: p.online,
+            firmware: p.firmware,
+            kind: p.kind,
+            ...(p.battery === undefined ? {} : { battery: p.battery }),
+          });
+          // A will's ts is its connect time, so "offline since" is when we heard it (protocol docs).
+          const result = occupancy.applyStatus({
+            site,
+            device: message.params.device,
+            online: p.online,
+            ts: p.online ? gate.eventTime(p.ts, receivedAt, site) : receivedAt,
+          });
+          if (result.ok && result.change) {
+            this.deps.bus.emit({ type: 'space', site, at: receivedAt, data: result.change });
+            this.deps.onOccupancyChange(site);
+          }
         });
-        // A will's ts is its connect time, so "offline since" is when we heard it (protocol docs).
-        const result = occupancy.applyStatus({
-          site,
-          device: message.params.device,
-          online: p.online,
-          ts: p.online ? gate.eventTime(p.ts, receivedAt, site) : receivedAt,
-        });
-        if (result.ok && result.change) {
-          this.deps.bus.emit({ type: 'space', site, at: receivedAt, data: result.change });
-          this.deps.onOccupancyChange(site);
-        }
         return;
       }
       case 'barrierState': {

@@ -2,7 +2,7 @@ import type { Ledger } from '../adapters/sqlite/ledger.ts';
 import { decideEntry, decideExit, type GateDecision, overstays, type PlateRead } from '../domain/gate/index.ts';
 import { matchPlate, normalizePlate, type PlateMatch } from '../domain/plate/index.ts';
 import { type Credential, resolveCredential } from '../domain/registry/index.ts';
-import type { Session } from '../domain/session/session.ts';
+import { openSession, type Session } from '../domain/session/session.ts';
 import type { Site } from '../domain/site.ts';
 import type { BarrierCommandPayload, DisplayPayload, PlatePayload } from '../protocol/index.ts';
 import { applyPayment, type ManualOpenInput, manualOpen, type PaymentInput, type PaymentResult } from './gate-money.ts';
@@ -132,29 +132,22 @@ export class GateService {
       }
       sessionId = this.deps.newId();
       const cls = this.vehicleOf(site.id, plate);
-      ledger.insertSession({
-        id: sessionId,
-        site: site.id,
-        plate,
-        readPlate: read.plate,
-        status: 'open',
-        entryAt: at,
-        exitAt: null,
-        entryGate: ref.gate,
-        exitGate: null,
-        credentialKind: credential?.kind === 'blacklisted' || !credential ? 'temporary' : credential.kind,
-        userClass: credential?.userClass ?? 'visitor',
-        vehicleClass: cls.vehicleClass,
-        energy: payload.colour === 'green' ? 'electric' : cls.energy,
-        fuzzy: decision.fuzzy !== null,
-        noEntryRecord: false,
-        manualOpen: false,
-        visitorUntil: credential?.kind === 'visitor' ? credential.validUntil : null,
-        feeFen: null,
-        paidFen: 0,
-        breakdown: null,
-        closeReason: null,
-      });
+      ledger.insertSession(
+        openSession({
+          id: sessionId,
+          site: site.id,
+          plate,
+          readPlate: read.plate,
+          entryAt: at,
+          entryGate: ref.gate,
+          credentialKind: credential?.kind === 'blacklisted' || !credential ? 'temporary' : credential.kind,
+          userClass: credential?.userClass ?? 'visitor',
+          vehicleClass: cls.vehicleClass,
+          energy: payload.colour === 'green' ? 'electric' : cls.energy,
+          fuzzy: decision.fuzzy !== null,
+          visitorUntil: credential?.kind === 'visitor' ? credential.validUntil : null,
+        }),
+      );
     }
     return this.record(ref, decision, read, at, eventRef, sessionId, stale);
   }
@@ -195,29 +188,22 @@ export class GateService {
       // The exit with no entry record becomes a session of its own, so its fee and payments have a home.
       sessionId = this.deps.newId();
       const credential = this.credentialFor(site, plate, at);
-      ledger.insertSession({
-        id: sessionId,
-        site: site.id,
-        plate,
-        readPlate: read.plate,
-        status: 'open',
-        entryAt: null,
-        exitAt: null,
-        entryGate: null,
-        exitGate: ref.gate,
-        credentialKind: credential.kind === 'blacklisted' ? 'temporary' : credential.kind,
-        userClass: credential.userClass,
-        vehicleClass: cls.vehicleClass,
-        energy: cls.energy,
-        fuzzy: false,
-        noEntryRecord: true,
-        manualOpen: false,
-        visitorUntil: null,
-        feeFen: noEntry.totalFen,
-        paidFen: 0,
-        breakdown: noEntry,
-        closeReason: null,
-      });
+      ledger.insertSession(
+        openSession({
+          id: sessionId,
+          site: site.id,
+          plate,
+          readPlate: read.plate,
+          exitGate: ref.gate,
+          credentialKind: credential.kind === 'blacklisted' ? 'temporary' : credential.kind,
+          userClass: credential.userClass,
+          vehicleClass: cls.vehicleClass,
+          energy: cls.energy,
+          noEntryRecord: true,
+          feeFen: noEntry.totalFen,
+          breakdown: noEntry,
+        }),
+      );
     }
     if (sessionId && !stale) {
       if (decision.action === 'open') {

@@ -13,17 +13,3 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 export function localClockTime(at: number, timeZone: string): string {
   return formatter(timeZone).format(at);
 }
-
-/** Site-local date and time text for people, e.g. `2026-11-26 08:05`. */
-export function localDateTime(at: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
-  return parts;
-}

@@ -28,6 +28,37 @@ export const Session = z.object({
 });
 export type Session = z.infer<typeof Session>;
 
+/** A new open session: what the gate knows at the lane; everything else starts empty. */
+export function openSession(
+  fields: Pick<
+    Session,
+    'id' | 'site' | 'plate' | 'readPlate' | 'credentialKind' | 'userClass' | 'vehicleClass' | 'energy'
+  > &
+    Partial<
+      Pick<
+        Session,
+        'entryAt' | 'entryGate' | 'exitGate' | 'fuzzy' | 'noEntryRecord' | 'visitorUntil' | 'feeFen' | 'breakdown'
+      >
+    >,
+): Session {
+  return {
+    status: 'open',
+    entryAt: null,
+    exitAt: null,
+    entryGate: null,
+    exitGate: null,
+    fuzzy: false,
+    noEntryRecord: false,
+    manualOpen: false,
+    visitorUntil: null,
+    feeFen: null,
+    paidFen: 0,
+    breakdown: null,
+    closeReason: null,
+    ...fields,
+  };
+}
+
 export const PaymentMethod = z.enum(['cash', 'wechat', 'alipay', 'unionpay', 'etc', 'card', 'other']);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
