@@ -257,6 +257,24 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     authorizeSubscribe,
     authorizeForward,
   });
+  // aedes stores a persistent client's whole SUBSCRIBE list, refused topics included, and queues messages on them
+  // while the client is offline: keep only the topics the client may subscribe to.
+  const persistence = (aedes as unknown as { persistence: unknown }).persistence as {
+    addSubscriptions(client: Client, subs: Subscription[]): Promise<unknown>;
+  };
+  const addSubscriptions = persistence.addSubscriptions.bind(persistence);
+  // One filtered list per SUBSCRIBE packet: aedes passes the same list once per topic in it.
+  const allowedLists = new WeakMap<Subscription[], Subscription[]>();
+  persistence.addSubscriptions = function addAllowedSubscriptions(client, subs) {
+    let allowed = allowedLists.get(subs);
+    if (!allowed) {
+      const identity = sessions.get(client)?.identity;
+      allowed = identity ? subs.filter((sub) => protocolAuthorizeSubscribe(identity, sub.topic, { root }).ok) : [];
+      allowedLists.set(subs, allowed);
+    }
+    return allowed.length === 0 ? Promise.resolve(client) : addSubscriptions(client, allowed);
+  };
+
   aedes.on('client', function onClient() {
     counters.connections++;
     counters.connected++;

@@ -10,7 +10,7 @@ import { ManualClock } from '../../gateway/src/domain/clock.ts';
 import { type RunningGateway, startGateway } from '../../gateway/src/main.ts';
 import { type RestartableServer, startRedis } from '../../test/servers.ts';
 import { nextMessage, plateEvent, testConfigYaml } from '../../test/support/community.ts';
-import type { RunningBroker } from './broker.ts';
+import { type RunningBroker, startBroker } from './broker.ts';
 import { redactRedisUrl, startClusterBroker } from './cluster.ts';
 import { credentialsFor } from './demo-credentials.ts';
 
@@ -158,5 +158,71 @@ describe('startClusterBroker without Redis', () => {
       message: expect.stringContaining('redis://user:***@127.0.0.1:1'),
     });
     expect(redactRedisUrl(url)).not.toContain('secret');
+  });
+});
+
+describe('a persistent session keeps only the subscriptions it was granted', () => {
+  let redis: RestartableServer;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  /**
+   * A display asks for its own display topic and every gate's plate reads in one SUBSCRIBE, gets 0x80 for the
+   * plates, goes offline; a plate read then must not be queued for it (it would be delivered on reconnect).
+   */
+  async function offlineLeak(cluster: boolean): Promise<string[]> {
+    const creds = await credentialsFor(deviceIdentities(parseConfigText(testConfigYaml(), 'site.yaml')));
+    const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
+    const options = { credentials: creds.file.users, port: 0, wsPort: null, log: () => {} };
+    const broker = cluster ? await startClusterBroker({ ...options, redisUrl: redis.url }) : await startBroker(options);
+    const url = `mqtt://127.0.0.1:${broker.port}`;
+    const as = (username: string, clean: boolean) => ({
+      clientId: username,
+      username,
+      password: passwords.get(username),
+      clean,
+      reconnectPeriod: 0,
+    });
+    try {
+      const display = await mqtt.connectAsync(url, as('led-in', false));
+      // mqtt.js rejects a SUBACK with a refusal in it; the packet says what was granted.
+      const granted = await display
+        .subscribeAsync({ 'parking/s1/gate/g1/display': { qos: 1 }, 'parking/s1/gate/+/plate': { qos: 1 } })
+        .then(
+          () => [],
+          (err: { packet?: { granted?: number[] } }) => err.packet?.granted ?? [],
+        );
+      expect(granted).toEqual([1, 128]);
+      await display.endAsync();
+      const camera = await mqtt.connectAsync(url, as('cam-in', true));
+      await camera.publishAsync('parking/s1/gate/g1/plate', 'plate read while the display is away', { qos: 1 });
+      await camera.endAsync();
+      const received: string[] = [];
+      const back = mqtt.connect(url, as('led-in', false));
+      back.on('message', (topic) => received.push(topic));
+      await new Promise((resolve) => back.once('connect', resolve));
+      // A display message published now arrives after anything queued before it.
+      const gateway = await mqtt.connectAsync(url, as('gateway', true));
+      await nextMessage(back, 'parking/s1/gate/g1/display', () =>
+        gateway.publishAsync('parking/s1/gate/g1/display', JSON.stringify({ marker: true }), { qos: 1 }),
+      );
+      await gateway.endAsync();
+      await back.endAsync();
+      return received;
+    } finally {
+      await broker.stop();
+    }
+  }
+
+  it('on the in-memory broker', async () => {
+    expect(await offlineLeak(false)).toEqual(['parking/s1/gate/g1/display']);
+  });
+
+  it('on the Redis cluster broker', async () => {
+    expect(await offlineLeak(true)).toEqual(['parking/s1/gate/g1/display']);
   });
 });
