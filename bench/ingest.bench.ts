@@ -110,8 +110,8 @@ export interface IngestOptions {
   quick: boolean;
   profileDir?: string | undefined;
   log?: (message: string) => void;
-  /** Leave out the Mosquitto and scaling runs (profiling). */
-  aedesOnly?: boolean;
+  /** Which runs (default all): our broker, Mosquitto, the scaling runs. */
+  parts?: readonly ('aedes' | 'mosquitto' | 'scale')[];
 }
 
 export async function run(opts: IngestOptions): Promise<Record<string, number>> {
@@ -121,6 +121,14 @@ export async function run(opts: IngestOptions): Promise<Record<string, number>> 
   const site: Layout = { sites: 1, spacesPerSite: opts.quick ? 500 : 2000 };
   const out: Record<string, number> = {};
 
+  const parts = opts.parts ?? ['aedes', 'mosquitto', 'scale'];
+  if (parts.includes('aedes')) await ownBroker(site, ctx, timing, out);
+  if (parts.includes('mosquitto')) await mosquittoBroker(site, ctx, timing, out);
+  if (parts.includes('scale')) await scaling(opts.quick, ctx, out);
+  return out;
+}
+
+async function ownBroker(site: Layout, ctx: RunContext, timing: Timing, out: Record<string, number>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'parking-bench-ingest-'));
   const aedes = await startAedes(site, dir, ctx, 'ingest');
   try {
@@ -132,8 +140,9 @@ export async function run(opts: IngestOptions): Promise<Record<string, number>> 
     await aedes.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  if (opts.aedesOnly) return out;
+}
 
+async function mosquittoBroker(site: Layout, ctx: RunContext, timing: Timing, out: Record<string, number>) {
   const mosquitto = await startMosquittoBroker();
   try {
     const r = await rawThenGateway(mosquitto, site, ctx, 'ingest-mosquitto', timing);
@@ -143,8 +152,10 @@ export async function run(opts: IngestOptions): Promise<Record<string, number>> 
   } finally {
     await mosquitto.stop();
   }
+}
 
-  const scaleTiming: Timing = opts.quick ? { warmMs: 500, windowMs: 1000 } : { warmMs: 1500, windowMs: 4000 };
+async function scaling(quick: boolean, ctx: RunContext, out: Record<string, number>): Promise<void> {
+  const scaleTiming: Timing = quick ? { warmMs: 500, windowMs: 1000 } : { warmMs: 1500, windowMs: 4000 };
   for (const [name, sites] of [
     ['1k', 1],
     ['10k', 10],
@@ -154,7 +165,6 @@ export async function run(opts: IngestOptions): Promise<Record<string, number>> 
     out[`ingest.scale_${name}_events_per_s`] = r.rate;
     out[`ingest.scale_${name}_gateway_start_s`] = round(r.startMs / 1000, 2);
   }
-  return out;
 }
 
 function round(value: number, digits: number): number {
@@ -164,8 +174,13 @@ function round(value: number, digits: number): number {
 
 if (process.argv[1] === import.meta.filename) {
   const quick = process.argv.includes('--quick');
-  const aedesOnly = process.argv.includes('--aedes-only');
+  const partsArg = process.argv.find((a) => a.startsWith('--parts='));
+  const parts = partsArg?.slice('--parts='.length).split(',') as IngestOptions['parts'];
   const profileArg = process.argv.find((a) => a.startsWith('--profile-dir='));
-  const figures = await run({ quick, aedesOnly, profileDir: profileArg?.slice('--profile-dir='.length) });
+  const figures = await run({
+    quick,
+    ...(parts ? { parts } : {}),
+    profileDir: profileArg?.slice('--profile-dir='.length),
+  });
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 }

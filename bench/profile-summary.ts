@@ -1,6 +1,7 @@
 /**
  * Top self-time functions of a V8 `.cpuprofile` (from `node --cpu-prof`):
- * `tsx bench/profile-summary.ts file.cpuprofile|folder [--top 25]` (a folder: its largest profile, the main thread).
+ * `tsx bench/profile-summary.ts file.cpuprofile|folder [--top 25] [--callers functionName]` (a folder: its largest
+ * profile, the main thread's; `--callers`: the stacks that spend a function's self time).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -9,6 +10,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -57,6 +59,28 @@ export function selfTimes(profile: CpuProfile): { total: number; rows: SelfTime[
   return { total, rows };
 }
 
+/** Who calls `name` (self time of `name` split by call stack, `depth` frames up), largest first. */
+export function callers(profile: CpuProfile, name: string, depth = 4): { stack: string; ms: number }[] {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const stacks = new Map<string, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]!);
+    if (!node || node.callFrame.functionName !== name) continue;
+    const frames: string[] = [];
+    let id = parent.get(node.id);
+    while (id !== undefined && frames.length < depth) {
+      const frame = byId.get(id)!.callFrame;
+      frames.push(`${frame.functionName || '(anonymous)'} ${where(frame.url, frame.lineNumber)}`);
+      id = parent.get(id);
+    }
+    const key = frames.join(' < ');
+    stacks.set(key, (stacks.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  }
+  return [...stacks.entries()].map(([stack, ms]) => ({ stack, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 /** The same, grouped by package (node_modules) or repo folder, for a coarser picture. */
 export function byArea(rows: readonly SelfTime[]): { area: string; ms: number; share: number }[] {
   const areas = new Map<string, number>();
@@ -94,7 +118,15 @@ function main(): void {
   const file = profileFile(arg);
   const topArg = process.argv.indexOf('--top');
   const top = topArg > 0 ? Number(process.argv[topArg + 1]) : 25;
-  const { total, rows } = selfTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const callersArg = process.argv.indexOf('--callers');
+  if (callersArg > 0) {
+    for (const c of callers(profile, process.argv[callersArg + 1] ?? '', 6).slice(0, 10)) {
+      process.stdout.write(`${c.ms.toFixed(0).padStart(7)} ms  ${c.stack}\n`);
+    }
+    return;
+  }
+  const { total, rows } = selfTimes(profile);
   const pct = (x: number) => `${(x * 100).toFixed(1).padStart(5)}%`;
   const out = [`${file}: ${Math.round(total)} ms sampled`, '', 'self time by function:'];
   for (const r of rows.slice(0, top)) {
