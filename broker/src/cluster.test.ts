@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../gateway/src/app/logger.ts';
@@ -224,5 +226,64 @@ describe('a persistent session keeps only the subscriptions it was granted', () 
 
   it('on the Redis cluster broker', async () => {
     expect(await offlineLeak(true)).toEqual(['parking/s1/gate/g1/display']);
+  });
+});
+
+describe('broker main with BROKER_REDIS_URL', () => {
+  it('joins the cluster: a message published on the program reaches a subscriber on another instance', async () => {
+    const redis = await startRedis();
+    const dir = mkdtempSync(join(tmpdir(), 'cluster-main-'));
+    const creds = await credentialsFor(deviceIdentities(parseConfigText(testConfigYaml(), 'site.yaml')));
+    const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
+    const credentialsFile = join(dir, 'users.json');
+    writeFileSync(credentialsFile, JSON.stringify(creds.file));
+    const other = await startClusterBroker({
+      credentials: creds.file.users,
+      port: 0,
+      wsPort: null,
+      log: () => {},
+      redisUrl: redis.url,
+    });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'main.ts')], {
+      env: {
+        ...process.env,
+        MQTT_PORT: '0',
+        MQTT_WS_PORT: '0',
+        MQTT_HOST: '127.0.0.1',
+        BROKER_CREDENTIALS: credentialsFile,
+        BROKER_REDIS_URL: redis.url,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise((done) => child.once('exit', done));
+    try {
+      const port = await new Promise<number>((done) => {
+        createInterface({ input: child.stdout }).on('line', function onLine(line) {
+          const entry = JSON.parse(line) as { event?: string; port?: number };
+          if (entry.event === 'listening' && entry.port) done(entry.port);
+        });
+      });
+      const as = (username: string, brokerPort: number) =>
+        mqtt.connectAsync(`mqtt://127.0.0.1:${brokerPort}`, {
+          clientId: username,
+          username,
+          password: passwords.get(username),
+          reconnectPeriod: 0,
+        });
+      const barrier = await as('bar-in', other.port);
+      const gateway = await as('gateway', port);
+      const command = await nextMessage<{ commandId: string }>(barrier, 'parking/s1/gate/g1/barrier/command', () =>
+        gateway.publishAsync('parking/s1/gate/g1/barrier/command', JSON.stringify({ commandId: 'c-1' }), { qos: 1 }),
+      );
+      expect(command.commandId).toBe('c-1');
+      await gateway.endAsync();
+      await barrier.endAsync();
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+      await other.stop();
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

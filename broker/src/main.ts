@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { startBroker } from './broker.ts';
+import { startClusterBroker } from './cluster.ts';
 import { loadCredentials } from './credentials.ts';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
@@ -15,6 +16,8 @@ const Env = z.object({
     .min(1024)
     .default(64 * 1024),
   BROKER_CREDENTIALS: z.string({ error: 'BROKER_CREDENTIALS must name the credentials file (YAML or JSON)' }).min(1),
+  /** Set: this instance joins a cluster sharing sessions, queues and retained messages through this Redis. */
+  BROKER_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
 });
 
 async function main(): Promise<void> {
@@ -25,14 +28,16 @@ async function main(): Promise<void> {
   }
   const { BROKER_CREDENTIALS: credentialsPath } = env.data;
   const credentials = await loadCredentials(credentialsPath);
-  const broker = await startBroker({
+  const options = {
     port: env.data.MQTT_PORT,
     wsPort: env.data.MQTT_WS_PORT,
     host: env.data.MQTT_HOST,
     root: env.data.MQTT_TOPIC_ROOT,
     limits: { maxPacketSize: env.data.MQTT_MAX_PACKET_SIZE },
     credentials,
-  });
+  };
+  const redisUrl = env.data.BROKER_REDIS_URL;
+  const broker = redisUrl ? await startClusterBroker({ ...options, redisUrl }) : await startBroker(options);
 
   process.on('SIGHUP', function reloadCredentials() {
     loadCredentials(credentialsPath).then(broker.setCredentials, function reloadFailed(err: Error) {
