@@ -39,7 +39,8 @@ describe('gateway killed with SIGKILL during a busy day', () => {
     expect(closed.every((s) => s.paidFen === s.feeFen)).toBe(true);
     console.info(
       `[chaos] ${script.events.length} events, kills ${JSON.stringify(chaotic.kills)}, ` +
-        `displays ${reference.displays} / ${chaotic.displays}, runs ${reference.runMs} ms / ${chaotic.runMs} ms`,
+        `displays ${reference.displays} / ${chaotic.displays}, ` +
+        `gate count ${reference.snapshot.savedGateCount} / ${chaotic.snapshot.savedGateCount}, runs ${reference.runMs} ms / ${chaotic.runMs} ms`,
     );
   }, 240_000);
 });

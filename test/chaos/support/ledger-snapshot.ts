@@ -26,6 +26,8 @@ export interface LedgerSnapshot {
   paidMismatches: string[];
   processedEvents: number;
   commandIds: string[];
+  /** The site's gate count (entries minus exits) in the saved occupancy state, or null before the first save. */
+  savedGateCount: number | null;
 }
 
 /** Reads a gateway's ledger (read-only; the gateway may still have it open). */
@@ -103,7 +105,22 @@ export function snapshotLedger(dataDir: string, base: number): LedgerSnapshot {
         .all() as { plate: string }[]
     ).map((r) => r.plate);
     const processedEvents = (db.prepare('SELECT COUNT(*) AS n FROM processed_events').get() as { n: number }).n;
-    return { sessions, payments, decisions, repeatedDecisions, paidMismatches, processedEvents, commandIds };
+    const saved = db.prepare("SELECT value FROM saved_state WHERE key = 'occupancy-engine'").get() as
+      | { value: string }
+      | undefined;
+    const savedGateCount = saved
+      ? ((JSON.parse(saved.value) as { sites: Record<string, { gateCount: number }> }).sites.s1?.gateCount ?? null)
+      : null;
+    return {
+      sessions,
+      payments,
+      decisions,
+      repeatedDecisions,
+      paidMismatches,
+      processedEvents,
+      commandIds,
+      savedGateCount,
+    };
   } finally {
     db.close();
   }

@@ -161,7 +161,10 @@ export async function runDay(opts: {
     if (runMs > MAX_RUN_MS) {
       throw new Error(`the run took ${runMs} ms, past the ${MAX_RUN_MS} ms the script's device times allow`);
     }
-    return { snapshot, commandsReceived, kills, displays, runMs };
+    // A clean stop saves the occupancy state; read it again for the gate count.
+    await gateway.kill('SIGTERM');
+    const savedGateCount = snapshotLedger(c.dir, base).savedGateCount;
+    return { snapshot: { ...snapshot, savedGateCount }, commandsReceived, kills, displays, runMs };
   } finally {
     await gateway?.kill('SIGTERM');
     await c.stop();
