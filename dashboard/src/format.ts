@@ -27,6 +27,11 @@ function formatter(lang: string, timeZone: string, withDate: boolean): Intl.Date
   return f;
 }
 
+/** The site's time zone; a site that names none is in China's. */
+export function siteZone(site: { timeZone?: string | undefined }): string {
+  return site.timeZone ?? 'Asia/Shanghai';
+}
+
 /** Epoch ms (or ISO text) as local date-time text in the site's time zone. */
 export function dateTime(at: number | string | null | undefined, lang = 'zh-CN', timeZone = 'Asia/Shanghai'): string {
   const ms = toMs(at);

@@ -33,3 +33,8 @@ export function useGatewayTime(): number | null {
   }, []);
   return at;
 }
+
+/** "Now" for form defaults: the gateway's time, or the browser's before the gateway has said any. */
+export function useGatewayNow(): number {
+  return useGatewayTime() ?? Date.now();
+}

@@ -1,18 +1,18 @@
-import { useState } from 'preact/hooks';
-import { api, seg } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { BlacklistEntry, BlacklistInput, SiteInfo } from '../api/types.ts';
-import { CsvImport, RegistryList, registryPath, useRegistry, useSubmit } from '../components/registry.tsx';
-import { ErrorBox } from '../components/ui.tsx';
-import { dateTime, localInputToMs, normalisePlate } from '../format.ts';
+import { CsvImport } from '../components/csv-import.tsx';
+import { MaybeError, TextField, useDraft, useSubmit } from '../components/fields.tsx';
+import { RegistryList, useRegistry } from '../components/registry.tsx';
+import { dateTime, localInputToMs, normalisePlate, siteZone } from '../format.ts';
 import { getLang, t } from '../i18n/i18n.ts';
+
+const EMPTY = { plate: '', reason: '', until: '' };
 
 /** The blacklist (黑名单): plates denied at entry, until a date or until removed. */
 export function BlacklistView(props: { site: SiteInfo; canAct: boolean; username: string }) {
-  const zone = props.site.timeZone ?? 'Asia/Shanghai';
-  const path = registryPath(props.site.id, 'blacklist');
-  const [q, setQ] = useState('');
-  const list = useRegistry<BlacklistEntry>(props.site.id, 'blacklist', q);
-  const [draft, setDraft] = useState({ plate: '', reason: '', until: '' });
+  const zone = siteZone(props.site);
+  const blacklist = useRegistry<BlacklistEntry>(props.site.id, 'blacklist', (b) => b.plate);
+  const { draft, setDraft, field } = useDraft(EMPTY);
   const lang = getLang();
 
   const { submit, error } = useSubmit(async function add() {
@@ -25,9 +25,9 @@ export function BlacklistView(props: { site: SiteInfo; canAct: boolean; username
       const until = localInputToMs(`${draft.until}T00:00`, zone);
       if (until !== null) body.until = until;
     }
-    await api(path, { method: 'POST', json: body });
-    setDraft({ plate: '', reason: '', until: '' });
-    list.reload();
+    await api(blacklist.path, { method: 'POST', json: body });
+    setDraft(EMPTY);
+    blacklist.list.reload();
   });
 
   return (
@@ -35,12 +35,8 @@ export function BlacklistView(props: { site: SiteInfo; canAct: boolean; username
       <RegistryList
         title={t('nav.blacklist')}
         testId="blacklist"
-        list={list}
-        q={q}
-        onQ={setQ}
-        rowKey={(b) => b.plate}
+        registry={blacklist}
         canAct={props.canAct}
-        onDelete={(b) => api(`${path}/${seg(b.plate)}`, { method: 'DELETE' })}
         columns={[
           { label: t('vehicles.plate'), cell: (b) => b.plate, class: 'plate' },
           { label: t('blacklist.reason'), cell: (b) => b.reason },
@@ -53,39 +49,17 @@ export function BlacklistView(props: { site: SiteInfo; canAct: boolean; username
       >
         {props.canAct && (
           <form class="inline-form" onSubmit={submit} data-testid="blacklist-form">
-            <label>
-              {t('vehicles.plate')}
-              <input
-                name="plate"
-                required
-                value={draft.plate}
-                onInput={(e) => setDraft({ ...draft, plate: e.currentTarget.value })}
-              />
-            </label>
-            <label class="grow">
-              {t('blacklist.reason')}
-              <input
-                name="reason"
-                required
-                value={draft.reason}
-                onInput={(e) => setDraft({ ...draft, reason: e.currentTarget.value })}
-              />
-            </label>
-            <label>
-              {t('blacklist.until')}
-              <input
-                type="date"
-                name="until"
-                value={draft.until}
-                onInput={(e) => setDraft({ ...draft, until: e.currentTarget.value })}
-              />
-            </label>
+            <TextField label={t('vehicles.plate')} required {...field('plate')} />
+            <TextField label={t('blacklist.reason')} class="grow" required {...field('reason')} />
+            <TextField label={t('blacklist.until')} type="date" {...field('until')} />
             <button type="submit">{t('blacklist.add')}</button>
           </form>
         )}
-        {error !== null && <ErrorBox error={error} />}
+        <MaybeError error={error} />
       </RegistryList>
-      {props.canAct && <CsvImport path={`${path}/import`} help="blacklist.importHelp" onDone={list.reload} />}
+      {props.canAct && (
+        <CsvImport path={`${blacklist.path}/import`} help="blacklist.importHelp" onDone={blacklist.list.reload} />
+      )}
     </div>
   );
 }

@@ -1,8 +1,6 @@
-import { useState } from 'preact/hooks';
-import { api, seg } from '../api/client.ts';
 import type { Household, HouseholdInput, SiteInfo } from '../api/types.ts';
-import { RegistryList, registryPath, useRegistry, useSubmit } from '../components/registry.tsx';
-import { ErrorBox } from '../components/ui.tsx';
+import { EditForm, TextField, useDraft } from '../components/fields.tsx';
+import { RegistryList, useEditor, useRegistry } from '../components/registry.tsx';
 import { t } from '../i18n/i18n.ts';
 
 type Draft = { id: string; room: string; owner: string; spaces: string };
@@ -29,30 +27,19 @@ function toInput(d: Draft): HouseholdInput {
 
 /** Households (住户): residents' vehicles and visitors' hosts refer to one. */
 export function HouseholdsView(props: { site: SiteInfo; canAct: boolean }) {
-  const path = registryPath(props.site.id, 'households');
-  const [q, setQ] = useState('');
-  const list = useRegistry<Household>(props.site.id, 'households', q);
-  const [editing, setEditing] = useState<Household | 'new' | null>(null);
+  const households = useRegistry<Household>(props.site.id, 'households', (h) => h.id);
+  const editor = useEditor(households);
+  const { editing } = editor;
 
   return (
     <div class="stack">
       <RegistryList
         title={t('nav.households')}
         testId="households"
-        list={list}
-        q={q}
-        onQ={setQ}
-        rowKey={(h) => h.id}
+        registry={households}
         canAct={props.canAct}
-        onEdit={setEditing}
-        onDelete={(h) => api(`${path}/${seg(h.id)}`, { method: 'DELETE' })}
-        actions={
-          props.canAct && (
-            <button type="button" data-action="add" onClick={() => setEditing('new')}>
-              {t('households.add')}
-            </button>
-          )
-        }
+        add={{ label: t('households.add'), onClick: () => editor.setEditing('new') }}
+        onEdit={editor.setEditing}
         columns={[
           { label: t('households.room'), cell: (h) => h.room },
           { label: t('households.id'), cell: (h) => <span class="code">{h.id}</span> },
@@ -62,17 +49,11 @@ export function HouseholdsView(props: { site: SiteInfo; canAct: boolean }) {
       >
         {editing !== null && (
           <HouseholdForm
-            key={editing === 'new' ? 'new' : editing.id}
+            key={editor.formKey}
             initial={editing === 'new' ? EMPTY : toDraft(editing)}
             isNew={editing === 'new'}
-            onCancel={() => setEditing(null)}
-            onSave={async (draft) => {
-              const body = toInput(draft);
-              if (editing === 'new') await api(path, { method: 'POST', json: body });
-              else await api(`${path}/${seg(editing.id)}`, { method: 'PUT', json: body });
-              setEditing(null);
-              list.reload();
-            }}
+            onCancel={editor.close}
+            onSave={(draft) => editor.save(toInput(draft))}
           />
         )}
       </RegistryList>
@@ -86,33 +67,18 @@ function HouseholdForm(props: {
   onSave: (d: Draft) => Promise<void>;
   onCancel: () => void;
 }) {
-  const [draft, setDraft] = useState(props.initial);
-  const { submit, error } = useSubmit(() => props.onSave(draft));
-  const input = (name: keyof Draft, label: string, extra: { required?: boolean; placeholder?: string } = {}) => (
-    <label>
-      {label}
-      <input
-        name={name}
-        value={draft[name]}
-        disabled={name === 'id' && !props.isNew}
-        onInput={(e) => setDraft({ ...draft, [name]: e.currentTarget.value })}
-        {...extra}
-      />
-    </label>
-  );
+  const { draft, field } = useDraft(props.initial);
   return (
-    <form class="edit-form" onSubmit={submit} data-testid="household-form">
-      {input('room', t('households.room'), { required: true, placeholder: '3栋2单元501' })}
-      {input('owner', t('households.owner'))}
-      {input('id', t('households.id'), { placeholder: t('households.idHint') })}
-      {input('spaces', t('households.spaces'), { placeholder: 'A01, A02' })}
-      <div class="form-actions">
-        <button type="submit">{t('vehicles.save')}</button>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('vehicles.cancel')}
-        </button>
-      </div>
-      {error !== null && <ErrorBox error={error} />}
-    </form>
+    <EditForm testId="household-form" onSubmit={() => props.onSave(draft)} onCancel={props.onCancel}>
+      <TextField label={t('households.room')} required placeholder="3栋2单元501" {...field('room')} />
+      <TextField label={t('households.owner')} {...field('owner')} />
+      <TextField
+        label={t('households.id')}
+        placeholder={t('households.idHint')}
+        disabled={!props.isNew}
+        {...field('id')}
+      />
+      <TextField label={t('households.spaces')} placeholder="A01, A02" {...field('spaces')} />
+    </EditForm>
   );
 }

@@ -1,13 +1,12 @@
-import { useState } from 'preact/hooks';
-import { api, seg } from '../api/client.ts';
-import { useGatewayTime } from '../api/gateway-time.ts';
+import { useGatewayNow } from '../api/gateway-time.ts';
 import type { Pass, PassInput, SiteInfo } from '../api/types.ts';
-import { newId, RegistryList, registryPath, useRegistry, useSubmit } from '../components/registry.tsx';
-import { ErrorBox } from '../components/ui.tsx';
-import { dateOnly, dateTime, localInputToMs, normalisePlate } from '../format.ts';
+import { EditForm, SelectField, TextField, useDraft } from '../components/fields.tsx';
+import { newId, RegistryList, useEditor, useRegistry } from '../components/registry.tsx';
+import { dateOnly, dateTime, localInputToMs, normalisePlate, siteZone } from '../format.ts';
 import { getLang, t, tv } from '../i18n/i18n.ts';
 
 const DAY = 86_400_000;
+const KINDS = ['monthly', 'annual'] as const satisfies readonly Pass['kind'][];
 
 type Draft = {
   plate: string;
@@ -21,11 +20,9 @@ type Draft = {
 
 /** Monthly and annual passes (月卡、年卡): a validity in days, optionally a daily window and some zones only. */
 export function PassesView(props: { site: SiteInfo; canAct: boolean }) {
-  const zone = props.site.timeZone ?? 'Asia/Shanghai';
-  const path = registryPath(props.site.id, 'passes');
-  const [q, setQ] = useState('');
-  const list = useRegistry<Pass>(props.site.id, 'passes', q);
-  const [adding, setAdding] = useState(false);
+  const zone = siteZone(props.site);
+  const passes = useRegistry<Pass>(props.site.id, 'passes', (p) => p.id);
+  const editor = useEditor(passes);
   const lang = getLang();
   const zoneNames = new Map(props.site.zones.map((z) => [z.id, z.name]));
 
@@ -33,19 +30,9 @@ export function PassesView(props: { site: SiteInfo; canAct: boolean }) {
     <RegistryList
       title={t('nav.passes')}
       testId="passes"
-      list={list}
-      q={q}
-      onQ={setQ}
-      rowKey={(p) => p.id}
+      registry={passes}
       canAct={props.canAct}
-      onDelete={(p) => api(`${path}/${seg(p.id)}`, { method: 'DELETE' })}
-      actions={
-        props.canAct && (
-          <button type="button" data-action="add" onClick={() => setAdding(true)}>
-            {t('passes.add')}
-          </button>
-        )
-      }
+      add={{ label: t('passes.add'), onClick: () => editor.setEditing('new') }}
       columns={[
         { label: t('vehicles.plate'), cell: (p) => p.plate, class: 'plate' },
         { label: t('passes.kind'), cell: (p) => tv('kind', p.kind) },
@@ -58,24 +45,14 @@ export function PassesView(props: { site: SiteInfo; canAct: boolean }) {
         },
       ]}
     >
-      {adding && (
-        <PassForm
-          site={props.site}
-          onCancel={() => setAdding(false)}
-          onSave={async (body) => {
-            await api(path, { method: 'POST', json: body });
-            setAdding(false);
-            list.reload();
-          }}
-        />
-      )}
+      {editor.editing === 'new' && <PassForm site={props.site} onCancel={editor.close} onSave={editor.save} />}
     </RegistryList>
   );
 }
 
 function PassForm(props: { site: SiteInfo; onSave: (p: PassInput) => Promise<void>; onCancel: () => void }) {
-  const zone = props.site.timeZone ?? 'Asia/Shanghai';
-  const [draft, setDraft] = useState<Draft>({
+  const zone = siteZone(props.site);
+  const { draft, setDraft, field } = useDraft<Draft>({
     plate: '',
     kind: 'monthly',
     from: '',
@@ -85,10 +62,10 @@ function PassForm(props: { site: SiteInfo; onSave: (p: PassInput) => Promise<voi
     zones: [],
   });
   // Until the user picks dates: from the gateway's today (its clock may outrun the browser's) for 30 days.
-  const today = useGatewayTime() ?? Date.now();
+  const today = useGatewayNow();
   const from = draft.from || dateOnly(today, zone);
   const to = draft.to || dateOnly(today + 30 * DAY, zone);
-  const { submit, error } = useSubmit(function save() {
+  function save(): Promise<void> {
     const validFrom = localInputToMs(`${from}T00:00`, zone);
     // The last day counts whole: validTo is exclusive, so it is the next midnight.
     const lastDay = localInputToMs(`${to}T00:00`, zone);
@@ -102,70 +79,18 @@ function PassForm(props: { site: SiteInfo; onSave: (p: PassInput) => Promise<voi
       ...(draft.windowFrom && draft.windowTo ? { window: { from: draft.windowFrom, to: draft.windowTo } } : {}),
       ...(draft.zones.length > 0 ? { zones: draft.zones } : {}),
     });
-  });
+  }
   function toggleZone(id: string, on: boolean): void {
     setDraft({ ...draft, zones: on ? [...draft.zones, id] : draft.zones.filter((z) => z !== id) });
   }
   return (
-    <form class="edit-form" onSubmit={submit} data-testid="pass-form">
-      <label>
-        {t('vehicles.plate')}
-        <input
-          name="plate"
-          required
-          value={draft.plate}
-          onInput={(e) => setDraft({ ...draft, plate: e.currentTarget.value })}
-        />
-      </label>
-      <label>
-        {t('passes.kind')}
-        <select
-          name="kind"
-          value={draft.kind}
-          onChange={(e) => setDraft({ ...draft, kind: e.currentTarget.value as Draft['kind'] })}
-        >
-          <option value="monthly">{tv('kind', 'monthly')}</option>
-          <option value="annual">{tv('kind', 'annual')}</option>
-        </select>
-      </label>
-      <label>
-        {t('passes.from')}
-        <input
-          type="date"
-          name="from"
-          required
-          value={from}
-          onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
-        />
-      </label>
-      <label>
-        {t('passes.lastDay')}
-        <input
-          type="date"
-          name="to"
-          required
-          value={to}
-          onInput={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
-        />
-      </label>
-      <label>
-        {t('passes.windowFrom')}
-        <input
-          type="time"
-          name="windowFrom"
-          value={draft.windowFrom}
-          onInput={(e) => setDraft({ ...draft, windowFrom: e.currentTarget.value })}
-        />
-      </label>
-      <label>
-        {t('passes.windowTo')}
-        <input
-          type="time"
-          name="windowTo"
-          value={draft.windowTo}
-          onInput={(e) => setDraft({ ...draft, windowTo: e.currentTarget.value })}
-        />
-      </label>
+    <EditForm testId="pass-form" onSubmit={save} onCancel={props.onCancel}>
+      <TextField label={t('vehicles.plate')} required {...field('plate')} />
+      <SelectField label={t('passes.kind')} options={KINDS} optionLabel={(k) => tv('kind', k)} {...field('kind')} />
+      <TextField label={t('passes.from')} type="date" required {...field('from')} value={from} />
+      <TextField label={t('passes.lastDay')} type="date" required {...field('to')} value={to} />
+      <TextField label={t('passes.windowFrom')} type="time" {...field('windowFrom')} />
+      <TextField label={t('passes.windowTo')} type="time" {...field('windowTo')} />
       <fieldset class="zones-pick">
         <legend>{t('passes.zones')}</legend>
         {props.site.zones.map((z) => (
@@ -180,13 +105,6 @@ function PassForm(props: { site: SiteInfo; onSave: (p: PassInput) => Promise<voi
         ))}
         <span class="muted small">{t('passes.zonesHint')}</span>
       </fieldset>
-      <div class="form-actions">
-        <button type="submit">{t('vehicles.save')}</button>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('vehicles.cancel')}
-        </button>
-      </div>
-      {error !== null && <ErrorBox error={error} />}
-    </form>
+    </EditForm>
   );
 }

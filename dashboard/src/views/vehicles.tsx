@@ -1,16 +1,14 @@
-import { useState } from 'preact/hooks';
-import { api, seg } from '../api/client.ts';
 import type { SiteInfo, Vehicle, VehicleInput } from '../api/types.ts';
+import { CsvImport } from '../components/csv-import.tsx';
+import { EditForm, SelectField, TextField, useDraft } from '../components/fields.tsx';
 import {
-  CsvImport,
   HouseholdPicker,
   RegistryList,
-  registryPath,
+  roomsOf,
+  useEditor,
   useHouseholds,
   useRegistry,
-  useSubmit,
 } from '../components/registry.tsx';
-import { ErrorBox } from '../components/ui.tsx';
 import { normalisePlate } from '../format.ts';
 import { t, tv } from '../i18n/i18n.ts';
 
@@ -50,32 +48,21 @@ function toInput(d: Draft): VehicleInput {
 
 /** Resident vehicles (业主车辆), each bound to a household and optionally a space; several may share either. */
 export function VehiclesView(props: { site: SiteInfo; canAct: boolean }) {
-  const path = registryPath(props.site.id, 'vehicles');
-  const [q, setQ] = useState('');
-  const list = useRegistry<Vehicle>(props.site.id, 'vehicles', q);
+  const vehicles = useRegistry<Vehicle>(props.site.id, 'vehicles', (v) => v.plate);
+  const editor = useEditor(vehicles);
+  const { editing } = editor;
   const households = useHouseholds(props.site.id);
-  const rooms = new Map((households.data?.items ?? []).map((h) => [h.id, h.room]));
-  const [editing, setEditing] = useState<Vehicle | 'new' | null>(null);
+  const rooms = roomsOf(households);
 
   return (
     <div class="stack">
       <RegistryList
         title={t('nav.vehicles')}
         testId="vehicles"
-        list={list}
-        q={q}
-        onQ={setQ}
-        rowKey={(v) => v.plate}
+        registry={vehicles}
         canAct={props.canAct}
-        onEdit={setEditing}
-        onDelete={(v) => api(`${path}/${seg(v.plate)}`, { method: 'DELETE' })}
-        actions={
-          props.canAct && (
-            <button type="button" data-action="add" onClick={() => setEditing('new')}>
-              {t('vehicles.add')}
-            </button>
-          )
-        }
+        add={{ label: t('vehicles.add'), onClick: () => editor.setEditing('new') }}
+        onEdit={editor.setEditing}
         columns={[
           { label: t('vehicles.plate'), cell: (v) => v.plate, class: 'plate' },
           { label: t('vehicles.household'), cell: (v) => rooms.get(v.household) ?? v.household },
@@ -87,27 +74,21 @@ export function VehiclesView(props: { site: SiteInfo; canAct: boolean }) {
       >
         {editing !== null && (
           <VehicleForm
-            key={editing === 'new' ? 'new' : editing.plate}
+            key={editor.formKey}
             initial={toDraft(editing === 'new' ? null : editing)}
             isNew={editing === 'new'}
             households={households}
-            onCancel={() => setEditing(null)}
-            onSave={async (draft) => {
-              const body = toInput(draft);
-              if (editing === 'new') await api(path, { method: 'POST', json: body });
-              else await api(`${path}/${seg(editing.plate)}`, { method: 'PUT', json: body });
-              setEditing(null);
-              list.reload();
-            }}
+            onCancel={editor.close}
+            onSave={(draft) => editor.save(toInput(draft))}
           />
         )}
       </RegistryList>
       {props.canAct && (
         <CsvImport
-          path={`${path}/import`}
+          path={`${vehicles.path}/import`}
           help="vehicles.importHelp"
           onDone={() => {
-            list.reload();
+            vehicles.list.reload();
             households.reload();
           }}
         />
@@ -123,69 +104,40 @@ function VehicleForm(props: {
   onSave: (d: Draft) => Promise<void>;
   onCancel: () => void;
 }) {
-  const [draft, setDraft] = useState(props.initial);
-  const { submit, error } = useSubmit(() => props.onSave(draft));
-  const text = (name: 'plate' | 'space' | 'note', label: string, extra: Record<string, unknown> = {}) => (
-    <label>
-      {label}
-      <input
-        name={name}
-        value={draft[name]}
-        onInput={(e) => setDraft({ ...draft, [name]: e.currentTarget.value })}
-        {...extra}
-      />
-    </label>
-  );
+  const { draft, field } = useDraft(props.initial);
   return (
-    <form class="edit-form" onSubmit={submit} data-testid="vehicle-form">
-      {text('plate', t('vehicles.plate'), { required: true, disabled: !props.isNew, placeholder: '京A12345' })}
-      <HouseholdPicker
-        households={props.households}
-        name="household"
-        label={t('vehicles.household')}
-        value={draft.household}
-        onChange={(household) => setDraft({ ...draft, household })}
-      />
-      <label>
-        {t('vehicles.vehicleClass')}
-        <select
-          name="vehicleClass"
-          value={draft.vehicleClass}
-          onChange={(e) => setDraft({ ...draft, vehicleClass: e.currentTarget.value as Draft['vehicleClass'] })}
-        >
-          {CLASSES.map((c) => (
-            <option key={c} value={c}>
-              {tv('vehicleClass', c)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t('vehicles.energy')}
-        <select
-          name="energy"
-          value={draft.energy}
-          onChange={(e) => setDraft({ ...draft, energy: e.currentTarget.value as Draft['energy'] })}
-        >
-          {ENERGIES.map((c) => (
-            <option key={c} value={c}>
-              {tv('energy', c)}
-            </option>
-          ))}
-        </select>
-      </label>
-      {text('space', t('vehicles.space'), { placeholder: 'A01' })}
-      {text('note', t('vehicles.note'))}
-      <div class="form-actions">
-        <button type="submit">{t('vehicles.save')}</button>
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('vehicles.cancel')}
-        </button>
+    <EditForm
+      testId="vehicle-form"
+      onSubmit={() => props.onSave(draft)}
+      onCancel={props.onCancel}
+      actions={
         <a class="small" href="#/households">
           {t('registry.manageHouseholds')}
         </a>
-      </div>
-      {error !== null && <ErrorBox error={error} />}
-    </form>
+      }
+    >
+      <TextField
+        label={t('vehicles.plate')}
+        required
+        disabled={!props.isNew}
+        placeholder="京A12345"
+        {...field('plate')}
+      />
+      <HouseholdPicker households={props.households} label={t('vehicles.household')} {...field('household')} />
+      <SelectField
+        label={t('vehicles.vehicleClass')}
+        options={CLASSES}
+        optionLabel={(c) => tv('vehicleClass', c)}
+        {...field('vehicleClass')}
+      />
+      <SelectField
+        label={t('vehicles.energy')}
+        options={ENERGIES}
+        optionLabel={(c) => tv('energy', c)}
+        {...field('energy')}
+      />
+      <TextField label={t('vehicles.space')} placeholder="A01" {...field('space')} />
+      <TextField label={t('vehicles.note')} {...field('note')} />
+    </EditForm>
   );
 }

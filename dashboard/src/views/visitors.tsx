@@ -1,19 +1,11 @@
-import { useState } from 'preact/hooks';
-import { api, seg } from '../api/client.ts';
-import { useGatewayTime } from '../api/gateway-time.ts';
+import { api } from '../api/client.ts';
+import { useGatewayNow } from '../api/gateway-time.ts';
 import type { SiteInfo, Visitor } from '../api/types.ts';
-import {
-  CsvImport,
-  HouseholdPicker,
-  newId,
-  RegistryList,
-  registryPath,
-  useHouseholds,
-  useRegistry,
-  useSubmit,
-} from '../components/registry.tsx';
-import { ErrorBox } from '../components/ui.tsx';
-import { dateTime, localInputToMs, msToLocalInput, normalisePlate } from '../format.ts';
+import { CsvImport } from '../components/csv-import.tsx';
+import { EditForm, TextField, useDraft } from '../components/fields.tsx';
+import { HouseholdPicker, newId, RegistryList, roomsOf, useHouseholds, useRegistry } from '../components/registry.tsx';
+import { Card } from '../components/ui.tsx';
+import { dateTime, localInputToMs, msToLocalInput, normalisePlate, siteZone } from '../format.ts';
 import { getLang, t } from '../i18n/i18n.ts';
 
 const HOUR = 3_600_000;
@@ -22,24 +14,22 @@ const EMPTY = { plate: '', host: '', note: '', from: '', to: '' };
 
 /** Visitor pre-registration (访客预登记): a plate admitted within a time window, visiting a household. */
 export function VisitorsView(props: { site: SiteInfo; canAct: boolean; username: string }) {
-  const zone = props.site.timeZone ?? 'Asia/Shanghai';
-  const path = registryPath(props.site.id, 'visitors');
-  const [q, setQ] = useState('');
-  const list = useRegistry<Visitor>(props.site.id, 'visitors', q);
+  const zone = siteZone(props.site);
+  const visitors = useRegistry<Visitor>(props.site.id, 'visitors', (v) => v.id);
   const households = useHouseholds(props.site.id);
-  const rooms = new Map((households.data?.items ?? []).map((h) => [h.id, h.room]));
-  const [draft, setDraft] = useState(EMPTY);
+  const rooms = roomsOf(households);
+  const { draft, setDraft, field } = useDraft(EMPTY);
   // Until the user picks times, the window starts at the gateway's "now" (its clock may outrun the browser's).
-  const now = Math.floor((useGatewayTime() ?? Date.now()) / 60_000) * 60_000;
+  const now = Math.floor(useGatewayNow() / 60_000) * 60_000;
   const from = draft.from || msToLocalInput(now, zone);
   const to = draft.to || msToLocalInput(now + 4 * HOUR, zone);
   const lang = getLang();
 
-  const { submit, error } = useSubmit(async function register() {
+  async function register(): Promise<void> {
     const validFrom = localInputToMs(from, zone);
     const validTo = localInputToMs(to, zone);
     if (validFrom === null || validTo === null) throw new Error(t('passes.badDates'));
-    await api(path, {
+    await api(visitors.path, {
       method: 'POST',
       json: {
         id: newId('visit'),
@@ -52,77 +42,27 @@ export function VisitorsView(props: { site: SiteInfo; canAct: boolean; username:
       },
     });
     setDraft({ ...EMPTY, host: draft.host });
-    list.reload();
-  });
+    visitors.list.reload();
+  }
 
   return (
     <div class="stack">
       {props.canAct && (
-        <section class="card" data-testid="visitor-form">
-          <header class="card-head">
-            <h2>{t('visitors.add')}</h2>
-          </header>
-          <form class="edit-form" onSubmit={submit}>
-            <label>
-              {t('vehicles.plate')}
-              <input
-                name="plate"
-                required
-                value={draft.plate}
-                onInput={(e) => setDraft({ ...draft, plate: e.currentTarget.value })}
-              />
-            </label>
-            <HouseholdPicker
-              households={households}
-              name="host"
-              label={t('visitors.host')}
-              value={draft.host}
-              onChange={(host) => setDraft({ ...draft, host })}
-            />
-            <label>
-              {t('visitors.from')}
-              <input
-                type="datetime-local"
-                name="from"
-                required
-                value={from}
-                onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
-              />
-            </label>
-            <label>
-              {t('visitors.to')}
-              <input
-                type="datetime-local"
-                name="to"
-                required
-                value={to}
-                onInput={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
-              />
-            </label>
-            <label>
-              {t('vehicles.note')}
-              <input
-                name="note"
-                value={draft.note}
-                onInput={(e) => setDraft({ ...draft, note: e.currentTarget.value })}
-              />
-            </label>
-            <div class="form-actions">
-              <button type="submit">{t('visitors.register')}</button>
-            </div>
-            {error !== null && <ErrorBox error={error} />}
-          </form>
-        </section>
+        <Card title={t('visitors.add')} testId="visitor-form">
+          <EditForm onSubmit={register} submitLabel={t('visitors.register')}>
+            <TextField label={t('vehicles.plate')} required {...field('plate')} />
+            <HouseholdPicker households={households} label={t('visitors.host')} {...field('host')} />
+            <TextField label={t('visitors.from')} type="datetime-local" required {...field('from')} value={from} />
+            <TextField label={t('visitors.to')} type="datetime-local" required {...field('to')} value={to} />
+            <TextField label={t('vehicles.note')} {...field('note')} />
+          </EditForm>
+        </Card>
       )}
       <RegistryList
         title={t('nav.visitors')}
         testId="visitors"
-        list={list}
-        q={q}
-        onQ={setQ}
-        rowKey={(v) => v.id}
+        registry={visitors}
         canAct={props.canAct}
-        onDelete={(v) => api(`${path}/${seg(v.id)}`, { method: 'DELETE' })}
         columns={[
           { label: t('vehicles.plate'), cell: (v) => v.plate, class: 'plate' },
           { label: t('visitors.host'), cell: (v) => rooms.get(v.host) ?? v.host },
@@ -132,7 +72,9 @@ export function VisitorsView(props: { site: SiteInfo; canAct: boolean; username:
           { label: t('vehicles.note'), cell: (v) => v.note ?? '', class: 'muted small' },
         ]}
       />
-      {props.canAct && <CsvImport path={`${path}/import`} help="visitors.importHelp" onDone={list.reload} />}
+      {props.canAct && (
+        <CsvImport path={`${visitors.path}/import`} help="visitors.importHelp" onDone={visitors.list.reload} />
+      )}
     </div>
   );
 }
