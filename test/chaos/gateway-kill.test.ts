@@ -11,11 +11,11 @@ describe('gateway killed with SIGKILL during a busy day', () => {
     const config = parseConfigText(yaml, 'chaos.yaml');
     const script = makeDayScript({ config, baseDir: '.', cars: 40, seed: 8 });
     const random = seededRandom(88);
-    // One kill in each fifth of the ~100 decisions of the day, at a random point within it.
-    const kills = Array.from({ length: 5 }, (_, i) => 5 + i * 18 + Math.floor(random() * 14));
+    // One kill in each fifth of the ~75 barrier commands of the day, at a random point within it.
+    const kills = Array.from({ length: 5 }, (_, i) => 4 + i * 14 + Math.floor(random() * 10));
 
     const reference = await runDay({ yaml, script });
-    const chaotic = await runDay({ yaml, script, killAfterDisplays: kills });
+    const chaotic = await runDay({ yaml, script, killAfterCommands: kills });
 
     expect(chaotic.kills).toHaveLength(5);
     // The kills hit a gateway with work to do, not an idle one after the day.
@@ -39,7 +39,7 @@ describe('gateway killed with SIGKILL during a busy day', () => {
     expect(closed.every((s) => s.paidFen === s.feeFen)).toBe(true);
     console.info(
       `[chaos] ${script.events.length} events, kills ${JSON.stringify(chaotic.kills)}, ` +
-        `displays ${reference.displays} / ${chaotic.displays}, ` +
+        `displays ${reference.displays} / ${chaotic.displays}, resent commands ${chaotic.resentCommands}, ` +
         `gate count ${reference.snapshot.savedGateCount} / ${chaotic.snapshot.savedGateCount}, runs ${reference.runMs} ms / ${chaotic.runMs} ms`,
     );
   }, 240_000);

@@ -18,9 +18,11 @@ export interface DayRun {
   snapshot: LedgerSnapshot;
   /** Barrier command ids the barrier received (a redelivered event re-sends the same id). */
   commandsReceived: Set<string>;
-  kills: { afterDisplays: number; processedAtKill: number; restartMs: number }[];
+  kills: { afterCommands: number; processedAtKill: number; restartMs: number }[];
   /** Display messages seen: a redelivered plate event shows its decision again. */
   displays: number;
+  /** Barrier commands that arrived again (same command id): events redelivered after a kill. */
+  resentCommands: number;
   runMs: number;
 }
 
@@ -90,14 +92,15 @@ export async function until(
 }
 
 /**
- * Plays the script through a broker and the gateway as a child process; with `killAfterDisplays`, SIGKILLs the
- * gateway each time the gateway has shown that many decisions on the gate displays, and starts it again at once,
- * while the devices keep publishing. Returns the ledger it leaves.
+ * Plays the script through a broker and the gateway as a child process; with `killAfterCommands`, SIGKILLs the
+ * gateway the moment the barrier has received that many commands (the gateway is then between committing a decision
+ * and acknowledging its event, or on the next one), and starts it again at once, while the devices keep publishing.
+ * Returns the ledger it leaves.
  */
 export async function runDay(opts: {
   yaml: string;
   script: DayScript;
-  killAfterDisplays?: number[];
+  killAfterCommands?: number[];
   /** Real ms between two device messages: the pace of the day. */
   paceMs?: number;
 }): Promise<DayRun> {
@@ -106,10 +109,14 @@ export async function runDay(opts: {
   try {
     registerResidents(c.dir, opts.script.residents);
     const commandsReceived = new Set<string>();
+    let commandMessages = 0;
+    let onCommandCount: ((count: number) => void) | null = null;
     const barrier = await c.connect('bar-out', { clean: false });
     await barrier.subscribeAsync('parking/s1/gate/g1/barrier/command', { qos: 1 });
     barrier.on('message', function onCommand(_topic, buf) {
       commandsReceived.add((JSON.parse(buf.toString()) as { commandId: string }).commandId);
+      commandMessages++;
+      onCommandCount?.(commandMessages);
     });
     let displays = 0;
     const watcher = await c.connect('dashboard');
@@ -141,13 +148,22 @@ export async function runDay(opts: {
     }
     const kills: DayRun['kills'] = [];
     async function killAtThresholds(): Promise<void> {
-      for (const threshold of opts.killAfterDisplays ?? []) {
-        await until(`${threshold} displays before a kill`, () => displays >= threshold);
-        await gateway?.kill('SIGKILL');
+      for (const threshold of opts.killAfterCommands ?? []) {
+        const running = gateway;
+        await new Promise<void>((resolve) => {
+          onCommandCount = function killAt(count) {
+            if (count < threshold) return;
+            onCommandCount = null;
+            running?.kill('SIGKILL');
+            resolve();
+          };
+          onCommandCount(commandMessages);
+        });
+        await running?.exited;
         const processedAtKill = processedEventCount(c.dir);
         const t0 = performance.now();
         gateway = await startGatewayProcess(processOptions);
-        kills.push({ afterDisplays: threshold, processedAtKill, restartMs: Math.round(performance.now() - t0) });
+        kills.push({ afterCommands: threshold, processedAtKill, restartMs: Math.round(performance.now() - t0) });
       }
     }
     await Promise.all([publishAll(), killAtThresholds()]);
@@ -164,7 +180,8 @@ export async function runDay(opts: {
     // A clean stop saves the occupancy state; read it again for the gate count.
     await gateway.kill('SIGTERM');
     const savedGateCount = snapshotLedger(c.dir, base).savedGateCount;
-    return { snapshot: { ...snapshot, savedGateCount }, commandsReceived, kills, displays, runMs };
+    const resentCommands = commandMessages - commandsReceived.size;
+    return { snapshot: { ...snapshot, savedGateCount }, commandsReceived, kills, displays, resentCommands, runMs };
   } finally {
     await gateway?.kill('SIGTERM');
     await c.stop();
