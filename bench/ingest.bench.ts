@@ -25,6 +25,8 @@ const SPACE_FILTER = 'parking/+/space/+/state';
 interface Timing {
   warmMs: number;
   windowMs: number;
+  /** Warm up at least until the consumer has this many events (every sensor seen once: steady state), at most 60 s. */
+  warmEvents?: number;
 }
 
 /** Events per second the consumer (`read`) takes over a window after a warm-up, the fleet as fast as it keeps up. */
@@ -35,18 +37,23 @@ async function measure(
   timing: Timing,
 ): Promise<number> {
   const consumed = async () => read(await sut.counts());
+  let measured = false;
   const running = fleet.run({
     rate: Number.POSITIVE_INFINITY,
-    durationMs: timing.warmMs + timing.windowMs,
+    durationMs: 120_000,
+    stop: () => measured,
     consumed,
-    window: Number(process.env.BENCH_WINDOW ?? 2000),
+    window: 2000,
   });
   await sleep(timing.warmMs);
+  const warmUntil = performance.now() + 60_000;
+  while ((await consumed()) < (timing.warmEvents ?? 0) && performance.now() < warmUntil) await sleep(100);
   const first = await consumed();
   const t0 = performance.now();
   await sleep(timing.windowMs);
   const last = await consumed();
   const seconds = (performance.now() - t0) / 1000;
+  measured = true;
   await running;
   return Math.round((last - first) / seconds);
 }
@@ -116,9 +123,9 @@ export interface IngestOptions {
 
 export async function run(opts: IngestOptions): Promise<Record<string, number>> {
   const ctx: RunContext = { profileDir: opts.profileDir, log: opts.log ?? ((m) => process.stderr.write(`${m}\n`)) };
-  const timing: Timing = opts.quick ? { warmMs: 700, windowMs: 1500 } : { warmMs: 2000, windowMs: 6000 };
+  const timing: Timing = opts.quick ? { warmMs: 500, windowMs: 1000 } : { warmMs: 3000, windowMs: 8000 };
   // one large sensored site, every sensor its own authenticated connection
-  const site: Layout = { sites: 1, spacesPerSite: opts.quick ? 500 : 2000 };
+  const site: Layout = { sites: 1, spacesPerSite: opts.quick ? 300 : 2000 };
   const out: Record<string, number> = {};
 
   const parts = opts.parts ?? ['aedes', 'mosquitto', 'scale'];
@@ -155,13 +162,20 @@ async function mosquittoBroker(site: Layout, ctx: RunContext, timing: Timing, ou
 }
 
 async function scaling(quick: boolean, ctx: RunContext, out: Record<string, number>): Promise<void> {
-  const scaleTiming: Timing = quick ? { warmMs: 500, windowMs: 1000 } : { warmMs: 1500, windowMs: 4000 };
+  const scaleTiming = (spaces: number): Timing =>
+    quick ? { warmMs: 300, windowMs: 800 } : { warmMs: 1000, windowMs: 5000, warmEvents: spaces };
   for (const [name, sites] of [
     ['1k', 1],
     ['10k', 10],
     ['100k', 100],
   ] as const) {
-    const r = await gatewayOnly({ sites, spacesPerSite: 1000 }, ctx, `ingest-scale-${name}`, scaleTiming, 200);
+    const r = await gatewayOnly(
+      { sites, spacesPerSite: 1000 },
+      ctx,
+      `ingest-scale-${name}`,
+      scaleTiming(sites * 1000),
+      200,
+    );
     out[`ingest.scale_${name}_events_per_s`] = r.rate;
     out[`ingest.scale_${name}_gateway_start_s`] = round(r.startMs / 1000, 2);
   }

@@ -28,12 +28,13 @@ export async function run(opts: MemoryOptions): Promise<Record<string, number>> 
     const idle = await sut.stats(true);
     await sut.resetPeak();
     // every space reports at least once (50,000 events), then the load goes on at the background rate
-    const durationMs = opts.quick ? 5_000 : 40_000;
+    const durationMs = opts.quick ? 3_000 : 40_000;
     const load = await fleet.run({
       rate: BACKGROUND_EVENTS_PER_S,
       durationMs,
       consumed: async () => (await sut.counts()).gatewayReceived,
       window: 20_000,
+      drain: false,
     });
     const loaded = await sut.stats();
     const live = await sut.stats(true);

@@ -32,6 +32,10 @@ export interface FlowOptions {
   consumed(): Promise<number>;
   /** Most events published and not yet consumed. */
   window: number;
+  /** Ends the run early when it returns true (checked every tick). */
+  stop?: () => boolean;
+  /** Wait until the consumer has every event before returning (default true). */
+  drain?: boolean;
 }
 
 export interface RunResult {
@@ -126,13 +130,15 @@ export class SensorFleet {
     let seen = await consumed();
     const base = seen;
     let polling = false;
+    let polledAt = 0;
     const started = performance.now();
     const onAck = () => {
       acknowledged++;
     };
     const poll = () => {
-      if (polling) return;
+      if (polling || performance.now() - polledAt < 20) return;
       polling = true;
+      polledAt = performance.now();
       consumed().then(
         (n) => {
           seen = n;
@@ -155,7 +161,7 @@ export class SensorFleet {
         }
         maxInFlight = Math.max(maxInFlight, published - (seen - base));
         poll();
-        if (elapsed >= durationMs) {
+        if (elapsed >= durationMs || options.stop?.()) {
           clearInterval(timer);
           resolveDone();
         }
@@ -164,8 +170,8 @@ export class SensorFleet {
     });
     const elapsedMs = performance.now() - started;
     // drain: the consumer has everything before the next phase starts
-    const deadline = performance.now() + 30_000;
-    while ((await consumed()) - base < published && performance.now() < deadline) await sleep(20);
+    const deadline = performance.now() + (options.drain === false ? 0 : 30_000);
+    while (performance.now() < deadline && (await consumed()) - base < published) await sleep(20);
     return { published, acknowledged, elapsedMs, maxInFlight };
   }
 
