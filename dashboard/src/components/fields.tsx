@@ -9,7 +9,7 @@ export function TextField(props: {
   name?: string;
   value: string;
   onValue: (value: string) => void;
-  type?: 'text' | 'date' | 'time' | 'datetime-local';
+  type?: 'text' | 'password' | 'date' | 'time' | 'datetime-local';
   required?: boolean;
   disabled?: boolean;
   placeholder?: string;
@@ -70,19 +70,30 @@ export function useDraft<D extends object>(initial: D | (() => D)) {
   return { draft, setDraft, field };
 }
 
-/** A form's submit: run it, show the gateway's reason when it refuses. */
-export function useSubmit(run: () => Promise<void>): { submit: (e: Event) => Promise<void>; error: unknown } {
+/**
+ * A form's submit: run it, show the gateway's reason when it refuses, and say when it is busy. A submit that `ready`
+ * turns down does nothing.
+ */
+export function useSubmit(
+  run: () => Promise<void>,
+  ready?: () => boolean,
+): { submit: (e: Event) => Promise<void>; error: unknown; busy: boolean } {
   const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
   async function submit(event: Event): Promise<void> {
     event.preventDefault();
+    if (ready && !ready()) return;
+    setBusy(true);
     setError(null);
     try {
       await run();
     } catch (e) {
       setError(e);
+    } finally {
+      setBusy(false);
     }
   }
-  return { submit, error };
+  return { submit, error, busy };
 }
 
 export function MaybeError(props: { error: unknown }) {

@@ -2,8 +2,10 @@ import { useState } from 'preact/hooks';
 import { api, seg } from '../api/client.ts';
 import { useLiveEvents } from '../api/events.ts';
 import type { AuditEntry, Page, SiteInfo, SiteLane } from '../api/types.ts';
-import { Async, Card, Empty, ErrorBox, plainText } from '../components/ui.tsx';
-import { dateTime, normalisePlate } from '../format.ts';
+import { DataTable } from '../components/data-table.tsx';
+import { MaybeError, SelectField, TextField, useSubmit } from '../components/fields.tsx';
+import { Async, Card, Empty, plainText } from '../components/ui.tsx';
+import { dateTime, normalisePlate, siteZone } from '../format.ts';
 import { useResource, useThrottle } from '../hooks.ts';
 import { getLang, t, tv } from '../i18n/i18n.ts';
 
@@ -31,16 +33,9 @@ function ManualOpen(props: { site: SiteInfo }) {
   const [reason, setReason] = useState('');
   const [plate, setPlate] = useState('');
   const [sent, setSent] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function open(event: Event): Promise<void> {
-    event.preventDefault();
-    if (!reason.trim()) return;
-    setBusy(true);
-    setError(null);
-    setSent(null);
-    try {
+  const { submit, error, busy } = useSubmit(
+    async function open() {
+      setSent(null);
       const body: { lane: string; reason: string; plate?: string } = { lane, reason: reason.trim() };
       if (plate.trim()) body.plate = normalisePlate(plate);
       const reply = await api<{ commandId: string }>(`/api/sites/${seg(props.site.id)}/gates/${seg(gate)}/open`, {
@@ -50,59 +45,44 @@ function ManualOpen(props: { site: SiteInfo }) {
       setSent(reply.commandId);
       setReason('');
       setPlate('');
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    },
+    () => reason.trim() !== '',
+  );
+  function chooseGate(id: string): void {
+    setGate(id);
+    const first = gates.find((g) => g.id === id)?.lanes[0];
+    setLane(first ? laneName(first) : 'entry');
   }
 
   return (
     <Card title={t('gates.open')} testId="manual-open">
-      <form class="inline-form" onSubmit={open}>
-        <label>
-          {t('gates.gate')}
-          <select
-            name="gate"
-            value={gate}
-            onChange={(e) => {
-              const id = e.currentTarget.value;
-              setGate(id);
-              const first = gates.find((g) => g.id === id)?.lanes[0];
-              setLane(first ? laneName(first) : 'entry');
-            }}
-          >
-            {gates.map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t('gates.lane')}
-          <select name="lane" value={lane} onChange={(e) => setLane(e.currentTarget.value)}>
-            {lanes.map((l) => (
-              <option key={l} value={l}>
-                {tv('lane', l)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="grow">
-          {t('gates.reason')}
-          <input
-            name="reason"
-            required
-            minLength={2}
-            value={reason}
-            onInput={(e) => setReason(e.currentTarget.value)}
-          />
-        </label>
-        <label>
-          {t('gates.plate')}
-          <input name="plate" value={plate} onInput={(e) => setPlate(e.currentTarget.value)} />
-        </label>
+      <form class="inline-form" onSubmit={submit}>
+        <SelectField
+          label={t('gates.gate')}
+          name="gate"
+          value={gate}
+          onValue={chooseGate}
+          options={gates.map((g) => g.id)}
+          optionLabel={(id) => gates.find((g) => g.id === id)?.name}
+        />
+        <SelectField
+          label={t('gates.lane')}
+          name="lane"
+          value={lane}
+          onValue={setLane}
+          options={lanes}
+          optionLabel={(l) => tv('lane', l)}
+        />
+        <TextField
+          label={t('gates.reason')}
+          class="grow"
+          name="reason"
+          required
+          minLength={2}
+          value={reason}
+          onValue={setReason}
+        />
+        <TextField label={t('gates.plate')} name="plate" value={plate} onValue={setPlate} />
         <button type="submit" class="warn" disabled={busy || !reason.trim()}>
           {t('gates.submit')}
         </button>
@@ -112,13 +92,13 @@ function ManualOpen(props: { site: SiteInfo }) {
           {t('gates.sent', { id: sent })}
         </p>
       )}
-      {error !== null && <ErrorBox error={error} />}
+      <MaybeError error={error} />
     </Card>
   );
 }
 
 function AuditLog(props: { site: SiteInfo }) {
-  const zone = props.site.timeZone ?? 'Asia/Shanghai';
+  const zone = siteZone(props.site);
   const [offset, setOffset] = useState(0);
   const audit = useResource(
     () => api<Page<AuditEntry>>(`/api/sites/${seg(props.site.id)}/audit`, { query: { limit: AUDIT_PAGE, offset } }),
@@ -135,32 +115,19 @@ function AuditLog(props: { site: SiteInfo }) {
             <Empty />
           ) : (
             <>
-              <div class="table-wrap">
-                <table class="table" data-testid="audit-table">
-                  <thead>
-                    <tr>
-                      <th>{t('gates.at')}</th>
-                      <th>{t('gates.actor')}</th>
-                      <th>{t('gates.action')}</th>
-                      <th>{t('gates.target')}</th>
-                      <th>{t('gates.reasonCol')}</th>
-                      <th>{t('gates.detail')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((entry, i) => (
-                      <tr key={`${entry.at}-${i}`}>
-                        <td>{dateTime(entry.at, lang, zone)}</td>
-                        <td>{entry.actor}</td>
-                        <td class="code">{entry.action}</td>
-                        <td>{entry.target ?? ''}</td>
-                        <td>{entry.reason ?? ''}</td>
-                        <td class="muted small">{plainText(entry.detail)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                testId="audit-table"
+                rows={data.items}
+                rowKey={(entry, i) => `${entry.at}-${i}`}
+                columns={[
+                  { label: t('gates.at'), cell: (entry) => dateTime(entry.at, lang, zone) },
+                  { label: t('gates.actor'), cell: (entry) => entry.actor },
+                  { label: t('gates.action'), cell: (entry) => entry.action, cellClass: 'code' },
+                  { label: t('gates.target'), cell: (entry) => entry.target ?? '' },
+                  { label: t('gates.reasonCol'), cell: (entry) => entry.reason ?? '' },
+                  { label: t('gates.detail'), cell: (entry) => plainText(entry.detail), cellClass: 'muted small' },
+                ]}
+              />
               <div class="pager">
                 {offset > 0 && (
                   <button type="button" class="link" onClick={() => setOffset(Math.max(0, offset - AUDIT_PAGE))}>

@@ -3,6 +3,7 @@ import { setAuth, takeExpiredFlag } from '../api/auth.ts';
 import { ApiError, api } from '../api/client.ts';
 import type { LoginReply } from '../api/types.ts';
 import { PublicHeader } from '../app.tsx';
+import { TextField } from '../components/fields.tsx';
 import { errorText } from '../components/ui.tsx';
 import { t } from '../i18n/i18n.ts';
 import { navigate } from '../router.ts';
@@ -40,27 +41,23 @@ export function LoginView() {
       <main class="login-main">
         <form class="card login" onSubmit={submit} data-testid="login-form">
           <h1>{t('login.title')}</h1>
-          <label>
-            {t('login.username')}
-            <input
-              name="username"
-              autocomplete="username"
-              value={username}
-              onInput={(e) => setUsername(e.currentTarget.value)}
-              required
-            />
-          </label>
-          <label>
-            {t('login.password')}
-            <input
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-              required
-            />
-          </label>
+          <TextField
+            label={t('login.username')}
+            name="username"
+            autocomplete="username"
+            value={username}
+            onValue={setUsername}
+            required
+          />
+          <TextField
+            label={t('login.password')}
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            value={password}
+            onValue={setPassword}
+            required
+          />
           {error && (
             <p class="error" role="alert">
               {error}

@@ -3,7 +3,8 @@ import { api, seg } from '../api/client.ts';
 import type { PublicFeeReply, PublicSite, PublicTariffReply } from '../api/types.ts';
 import { PublicHeader } from '../app.tsx';
 import { OccupancyBar } from '../components/charts.tsx';
-import { Async, Card, ErrorBox, FeeBreakdown, StatusBadge } from '../components/ui.tsx';
+import { MaybeError, TextField, useSubmit } from '../components/fields.tsx';
+import { Async, Card, FeeBreakdown, StatusBadge } from '../components/ui.tsx';
 import { dateOnly, dateTime, duration, normalisePlate, timeOnly, yuan } from '../format.ts';
 import { useResource } from '../hooks.ts';
 import { getLang, t } from '../i18n/i18n.ts';
@@ -112,49 +113,40 @@ function PublicTariff(props: { site: PublicSite }) {
 function FeeLookup(props: { site: PublicSite }) {
   const [plate, setPlate] = useState('');
   const [result, setResult] = useState<PublicFeeReply | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function lookup(event: Event): Promise<void> {
-    event.preventDefault();
-    const normalised = normalisePlate(plate);
-    if (!normalised) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(
-        await api<PublicFeeReply>(`/api/public/sites/${seg(props.site.id)}/fee`, {
-          query: { plate: normalised },
-          anonymous: true,
-        }),
-      );
-    } catch (e) {
-      setResult(null);
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { submit, error, busy } = useSubmit(
+    async function lookup() {
+      try {
+        setResult(
+          await api<PublicFeeReply>(`/api/public/sites/${seg(props.site.id)}/fee`, {
+            query: { plate: normalisePlate(plate) },
+            anonymous: true,
+          }),
+        );
+      } catch (e) {
+        setResult(null);
+        throw e;
+      }
+    },
+    () => normalisePlate(plate) !== '',
+  );
 
   return (
     <Card title={t('public.lookup')} testId="fee-lookup">
-      <form class="inline-form" onSubmit={lookup}>
-        <label>
-          {t('public.plate')}
-          <input
-            name="plate"
-            value={plate}
-            placeholder={t('public.plateHint')}
-            autocomplete="off"
-            onInput={(e) => setPlate(e.currentTarget.value)}
-            required
-          />
-        </label>
+      <form class="inline-form" onSubmit={submit}>
+        <TextField
+          label={t('public.plate')}
+          name="plate"
+          value={plate}
+          onValue={setPlate}
+          placeholder={t('public.plateHint')}
+          autocomplete="off"
+          required
+        />
         <button type="submit" disabled={busy}>
           {t('public.query')}
         </button>
       </form>
-      {error !== null && <ErrorBox error={error} />}
+      <MaybeError error={error} />
       {result && (
         <div class="fee-result" data-testid="fee-result">
           {!result.inside ? (

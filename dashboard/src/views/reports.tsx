@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, apiText, download, seg } from '../api/client.ts';
 import type { ReportRow, SiteInfo } from '../api/types.ts';
-import { Async, Card, Empty, ErrorBox, LevelBadge } from '../components/ui.tsx';
+import { type Column, DataTable } from '../components/data-table.tsx';
+import { MaybeError } from '../components/fields.tsx';
+import { Async, Card, LevelBadge } from '../components/ui.tsx';
 import { dateOnly, dateTime } from '../format.ts';
 import { useResource } from '../hooks.ts';
 import { getLang, type MessageKey, t } from '../i18n/i18n.ts';
@@ -35,6 +37,18 @@ export function ReportList(props: { siteId: string; timeZone?: string | undefine
   const [viewing, setViewing] = useState<{ row: ReportRow; html: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const lang = getLang();
+  const columns: Column<ReportRow>[] = [
+    { label: t('reports.period'), cell: (row) => periodLabel(row.period) },
+    { label: t('reports.start'), cell: (row) => dateOnly(row.start, zone) },
+    { label: t('reports.end'), cell: (row) => dateOnly(row.end - 1, zone) },
+    {
+      label: t('reports.index'),
+      cell: (row) => (row.index === null ? '—' : Math.round(row.index * 10) / 10),
+      class: 'num',
+    },
+    { label: t('reports.level'), cell: (row) => <LevelBadge level={row.level} /> },
+    { label: t('reports.generated'), cell: (row) => dateTime(row.generatedAt, lang, zone), cellClass: 'muted small' },
+  ];
 
   const file = (row: ReportRow, ext: string) =>
     `${base}/${seg(row.period)}/${row.start}.${ext}?lang=${lang === 'en' ? 'en' : 'zh'}`;
@@ -76,54 +90,32 @@ export function ReportList(props: { siteId: string; timeZone?: string | undefine
           </button>
         ))}
       </div>
-      {error !== null && <ErrorBox error={error} />}
+      <MaybeError error={error} />
       <Async data={reports.data} error={reports.error} reload={reports.reload}>
         {(data) => {
           const all = Array.isArray(data) ? data : data.items;
           const aliases = PERIODS.find((p) => p.value === period)?.aliases;
           const rows = [...all].filter((r) => !aliases || aliases.includes(r.period)).sort((a, b) => b.start - a.start);
-          if (rows.length === 0) return <Empty />;
           return (
-            <div class="table-wrap">
-              <table class="table" data-testid="report-table">
-                <thead>
-                  <tr>
-                    <th>{t('reports.period')}</th>
-                    <th>{t('reports.start')}</th>
-                    <th>{t('reports.end')}</th>
-                    <th class="num">{t('reports.index')}</th>
-                    <th>{t('reports.level')}</th>
-                    <th>{t('reports.generated')}</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((row) => (
-                    <tr key={`${row.period}-${row.start}`}>
-                      <td>{periodLabel(row.period)}</td>
-                      <td>{dateOnly(row.start, zone)}</td>
-                      <td>{dateOnly(row.end - 1, zone)}</td>
-                      <td class="num">{row.index === null ? '—' : Math.round(row.index * 10) / 10}</td>
-                      <td>
-                        <LevelBadge level={row.level} />
-                      </td>
-                      <td class="muted small">{dateTime(row.generatedAt, lang, zone)}</td>
-                      <td class="row-actions">
-                        <button type="button" class="link" data-action="view-report" onClick={() => view(row)}>
-                          {t('reports.view')}
-                        </button>
-                        <button type="button" class="link" onClick={() => save(row, 'csv')}>
-                          CSV
-                        </button>
-                        <button type="button" class="link" onClick={() => save(row, 'json')}>
-                          JSON
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              testId="report-table"
+              rows={rows}
+              rowKey={(row) => `${row.period}-${row.start}`}
+              columns={columns}
+              actions={(row) => (
+                <>
+                  <button type="button" class="link" data-action="view-report" onClick={() => view(row)}>
+                    {t('reports.view')}
+                  </button>
+                  <button type="button" class="link" onClick={() => save(row, 'csv')}>
+                    CSV
+                  </button>
+                  <button type="button" class="link" onClick={() => save(row, 'json')}>
+                    JSON
+                  </button>
+                </>
+              )}
+            />
           );
         }}
       </Async>

@@ -1,14 +1,23 @@
-import { useState } from 'preact/hooks';
 import { api, seg } from '../api/client.ts';
 import { useLiveEvents } from '../api/events.ts';
 import type { Page, SessionDetail, SessionRow, SiteInfo } from '../api/types.ts';
+import { DataTable } from '../components/data-table.tsx';
+import { SelectField, TextField, useDraft } from '../components/fields.tsx';
 import { Async, Card, Empty, FeeBreakdown } from '../components/ui.tsx';
-import { dateTime, duration, localInputToMs, msToLocalInput, normalisePlate, yuan } from '../format.ts';
+import { dateTime, duration, localInputToMs, msToLocalInput, normalisePlate, siteZone, yuan } from '../format.ts';
 import { useResource, useThrottle } from '../hooks.ts';
 import { getLang, t, tv } from '../i18n/i18n.ts';
 import { href, navigate, type Route } from '../router.ts';
 
 const PAGE_SIZE = 50;
+const STATUSES = ['', 'open', 'closed'];
+
+/** A session's status; the search's empty status is any. */
+function statusLabel(status: string): string {
+  if (status === 'open') return t('sessions.statusOpen');
+  if (status === 'closed') return t('sessions.statusClosed');
+  return status === '' ? t('sessions.any') : status;
+}
 
 export function SessionsView(props: { site: SiteInfo; route: Route }) {
   const id = props.route.parts[1];
@@ -17,14 +26,14 @@ export function SessionsView(props: { site: SiteInfo; route: Route }) {
 }
 
 function SessionSearch(props: { site: SiteInfo; route: Route }) {
-  const zone = props.site.timeZone ?? 'Asia/Shanghai';
+  const zone = siteZone(props.site);
   const q = props.route.query;
   const plate = q.get('plate') ?? '';
   const from = q.get('from') ?? '';
   const to = q.get('to') ?? '';
   const status = q.get('status') ?? '';
   const offset = Number(q.get('offset') ?? 0) || 0;
-  const [form, setForm] = useState({
+  const { draft: form, field } = useDraft({
     plate,
     from: from ? msToLocalInput(Number(from), zone) : '',
     to: to ? msToLocalInput(Number(to), zone) : '',
@@ -60,34 +69,16 @@ function SessionSearch(props: { site: SiteInfo; route: Route }) {
   return (
     <Card title={t('nav.sessions')} testId="sessions">
       <form class="inline-form" onSubmit={search}>
-        <label>
-          {t('sessions.plate')}
-          <input name="plate" value={form.plate} onInput={(e) => setForm({ ...form, plate: e.currentTarget.value })} />
-        </label>
-        <label>
-          {t('sessions.from')}
-          <input
-            type="datetime-local"
-            value={form.from}
-            onInput={(e) => setForm({ ...form, from: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          {t('sessions.to')}
-          <input
-            type="datetime-local"
-            value={form.to}
-            onInput={(e) => setForm({ ...form, to: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          {t('sessions.status')}
-          <select value={form.status} onChange={(e) => setForm({ ...form, status: e.currentTarget.value })}>
-            <option value="">{t('sessions.any')}</option>
-            <option value="open">{t('sessions.statusOpen')}</option>
-            <option value="closed">{t('sessions.statusClosed')}</option>
-          </select>
-        </label>
+        <TextField label={t('sessions.plate')} {...field('plate')} />
+        <TextField label={t('sessions.from')} type="datetime-local" value={form.from} onValue={field('from').onValue} />
+        <TextField label={t('sessions.to')} type="datetime-local" value={form.to} onValue={field('to').onValue} />
+        <SelectField
+          label={t('sessions.status')}
+          value={form.status}
+          onValue={field('status').onValue}
+          options={STATUSES}
+          optionLabel={statusLabel}
+        />
         <button type="submit">{t('sessions.search')}</button>
       </form>
       <Async data={result.data} error={result.error} reload={result.reload}>
@@ -109,50 +100,35 @@ function SessionSearch(props: { site: SiteInfo; route: Route }) {
 function SessionTable(props: { rows: SessionRow[]; zone: string }) {
   const lang = getLang();
   return (
-    <div class="table-wrap">
-      <table class="table" data-testid="session-table">
-        <thead>
-          <tr>
-            <th>{t('sessions.plate')}</th>
-            <th>{t('sessions.entry')}</th>
-            <th>{t('sessions.exit')}</th>
-            <th>{t('sessions.status')}</th>
-            <th>{t('sessions.credential')}</th>
-            <th>{t('sessions.vehicleClass')}</th>
-            <th class="num">{t('sessions.fee')}</th>
-            <th class="num">{t('sessions.paid')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((row) => (
-            <tr key={row.id}>
-              <td class="plate">
-                <a href={href(['sessions', row.id])}>{row.plate || '—'}</a>
-                {row.fuzzy && <span class="badge fuzzy">{t('sessions.fuzzy')}</span>}
-              </td>
-              <td>{dateTime(row.entryAt, lang, props.zone)}</td>
-              <td>{dateTime(row.exitAt, lang, props.zone)}</td>
-              <td>
-                {row.status === 'open'
-                  ? t('sessions.statusOpen')
-                  : row.status === 'closed'
-                    ? t('sessions.statusClosed')
-                    : row.status}
-              </td>
-              <td>{tv('kind', row.credentialKind)}</td>
-              <td>{row.vehicleClass ?? ''}</td>
-              <td class="num">{yuan(row.feeFen)}</td>
-              <td class="num">{yuan(row.paidFen)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      testId="session-table"
+      rows={props.rows}
+      rowKey={(row) => row.id}
+      columns={[
+        {
+          label: t('sessions.plate'),
+          cellClass: 'plate',
+          cell: (row) => (
+            <>
+              <a href={href(['sessions', row.id])}>{row.plate || '—'}</a>
+              {row.fuzzy && <span class="badge fuzzy">{t('sessions.fuzzy')}</span>}
+            </>
+          ),
+        },
+        { label: t('sessions.entry'), cell: (row) => dateTime(row.entryAt, lang, props.zone) },
+        { label: t('sessions.exit'), cell: (row) => dateTime(row.exitAt, lang, props.zone) },
+        { label: t('sessions.status'), cell: (row) => statusLabel(row.status) },
+        { label: t('sessions.credential'), cell: (row) => tv('kind', row.credentialKind) },
+        { label: t('sessions.vehicleClass'), cell: (row) => row.vehicleClass ?? '' },
+        { label: t('sessions.fee'), cell: (row) => yuan(row.feeFen), class: 'num' },
+        { label: t('sessions.paid'), cell: (row) => yuan(row.paidFen), class: 'num' },
+      ]}
+    />
   );
 }
 
 function SessionDetailView(props: { site: SiteInfo; id: string }) {
-  const zone = props.site.timeZone ?? 'Asia/Shanghai';
+  const zone = siteZone(props.site);
   const lang = getLang();
   const detail = useResource(
     () => api<SessionDetail>(`/api/sites/${seg(props.site.id)}/sessions/${seg(props.id)}`),
