@@ -13,7 +13,6 @@ import { parseMessage, type ReportSummaryPayload } from '../../gateway/src/proto
 import { BureauAggregator } from '../../gateway/src/reports/bureau-aggregator.ts';
 import { type RestartableServer, startInfluxDb1 } from '../servers.ts';
 import { nextMessage, plateEvent } from '../support/community.ts';
-import { summaryFromMessage } from './support/bureau-from-mqtt.ts';
 import { until } from './support/run-day.ts';
 
 const TARIFF = resolve(import.meta.dirname, '../../tariffs/residential-guidance.yaml');
@@ -141,7 +140,7 @@ describe('several gateways on one central broker and one InfluxDB, aggregated by
     watcher.on('message', function onReport(topic, payload) {
       const parsed = parseMessage(topic, payload);
       if (!parsed.ok || parsed.kind !== 'report') return;
-      bureau.add(summaryFromMessage(parsed.payload as ReportSummaryPayload));
+      expect(bureau.addPayload(parsed.payload)).toBe(true);
       received.add((parsed.payload as ReportSummaryPayload).site);
     });
     await watcher.subscribeAsync('parking/+/report/+', { qos: 1 });

@@ -9,10 +9,10 @@ import { createTimeSeries, type TimeSeries, timeSeriesConfigFromEnv } from '../a
 import type { Config, Env } from '../config/config.ts';
 import { ConfigError, formatIssues } from '../config/config.ts';
 import type { Clock } from '../domain/clock.ts';
-import type { ReportSummaryPayload } from '../protocol/index.ts';
 import { createTopics, type ParsedMessage, type Topics } from '../protocol/index.ts';
 import { BureauAggregator } from '../reports/bureau-aggregator.ts';
 import type { ReportSummary } from '../reports/report.ts';
+import { topicPeriod, toReportPayload } from '../reports/report-payload.ts';
 import { ReportScheduler } from '../reports/report-scheduler.ts';
 import { ReportService } from '../reports/report-service.ts';
 import { ReportStore } from '../reports/report-store.ts';
@@ -209,29 +209,13 @@ export class Gateway {
 
   private async publishReport(summary: ReportSummary): Promise<void> {
     this.bureau.add(summary);
-    const period = ({ daily: 'day', weekly: 'week', monthly: 'month' } as const)[summary.period];
-    const f = summary.figures;
-    const pct = (v: number | null) => Math.min(100, Math.max(0, Math.round((v ?? 0) * 1000) / 10));
-    const payload: ReportSummaryPayload = {
-      site: summary.site,
-      period,
-      start: summary.start,
-      end: summary.end,
-      generatedAt: summary.generatedAt,
-      difficulty: { index: summary.index, level: summary.level as ReportSummaryPayload['difficulty']['level'] },
-      headline: {
-        meanOccupancy: pct(f.meanOccupancy),
-        peakOccupancy: pct(f.peakOccupancy),
-        nightOccupancy: pct(f.nightOccupancy),
-        turnover: Math.min(10_000, f.turnover ?? 0),
-        sessions: f.sessions,
-        deniedEntryRate: Math.min(1, f.deniedEntryRate ?? 0),
-        revenueFen: f.revenueFen,
-      },
-      url: `/api/sites/${summary.site}/reports/${summary.period}/${summary.start}`,
-    };
+    const url = `/api/sites/${summary.site}/reports/${summary.period}/${summary.start}`;
     this.bus.emit({ type: 'report', site: summary.site, at: summary.generatedAt, data: summary });
-    await this.mqtt.publish(this.topics.build.report({ site: summary.site, period }), payload, { retain: true });
+    await this.mqtt.publish(
+      this.topics.build.report({ site: summary.site, period: topicPeriod(summary.period) }),
+      toReportPayload(summary, url),
+      { retain: true },
+    );
   }
 
   /**

@@ -166,25 +166,37 @@ export const DIFFICULTY_LEVEL_LABELS: Record<DifficultyLevel, string> = {
   severe: '严重',
 };
 
-const Ratio = z.number().min(0).max(100);
+/** Occupancy-like shares as fractions (1 = full); overflow can take them above 1. */
+const Share = z.number().min(0).max(10);
+const Reason = z.string().max(1000);
 
+/** Everything the bureau ranks a community by, so a bureau instance needs nothing but this topic. */
 export const ReportSummaryPayload = z.strictObject({
   site: Id,
+  siteName: z.string().min(1).max(64),
   period: ReportPeriod,
   start: EpochMs,
   end: EpochMs,
   generatedAt: EpochMs,
   /** Null index and level: not enough data in the period to rate the community. */
   difficulty: z.strictObject({ index: z.number().min(0).max(100).nullable(), level: DifficultyLevel.nullable() }),
-  headline: z.strictObject({
-    meanOccupancy: Ratio,
-    peakOccupancy: Ratio,
-    nightOccupancy: Ratio,
-    turnover: z.number().min(0).max(10_000),
+  reasons: z.strictObject({ zh: Reason, en: Reason }),
+  figures: z.strictObject({
+    capacity: z.number().min(0),
+    meanOccupancy: Share.nullable(),
+    peakOccupancy: Share.nullable(),
+    nightOccupancy: Share.nullable(),
+    saturationHours: z.number().min(0),
+    overflowHours: z.number().min(0),
+    deniedEntryRate: z.number().min(0).max(1).nullable(),
+    turnover: z.number().min(0).nullable(),
+    spacesPerHousehold: z.number().min(0).nullable(),
     sessions: z.int().min(0),
-    deniedEntryRate: z.number().min(0).max(1),
     revenueFen: z.int().min(0),
+    exceptionsPer100: z.number().min(0).nullable(),
+    completeness: z.number().min(0).max(1),
   }),
+  /** Where the full report is served (JSON, CSV, printable HTML). */
   url: z.string().min(1).max(512),
 });
 export type ReportSummaryPayload = z.infer<typeof ReportSummaryPayload>;

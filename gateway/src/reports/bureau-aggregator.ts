@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { ReportSummaryPayload } from '../protocol/index.ts';
 import { toCsv } from './csv.ts';
 import type { ReportPeriod } from './periods.ts';
 import { ReportPeriodSchema, ReportSummary } from './report.ts';
 import type { Lang } from './report-format.ts';
+import { fromReportPayload } from './report-payload.ts';
 
 const Delta = z.number().nullable();
 
@@ -72,10 +74,10 @@ export class BureauAggregator {
     this.bySite.set(summary.site, site);
   }
 
-  /** A JSON payload from the broker; false (and nothing stored) when it is not a report summary. */
+  /** A message from `{root}/+/report/+`; false (and nothing stored) when it is not a report summary. */
   addPayload(payload: unknown): boolean {
-    const parsed = ReportSummary.safeParse(payload);
-    if (parsed.success) this.add(parsed.data);
+    const parsed = ReportSummaryPayload.safeParse(payload);
+    if (parsed.success) this.add(fromReportPayload(parsed.data));
     return parsed.success;
   }
 

@@ -9,6 +9,7 @@ import { renderReportCsv } from './render-csv.ts';
 import { renderReportHtml } from './render-html.ts';
 import { renderReportJson } from './render-json.ts';
 import { type Report, type ReportSummary, summarise } from './report.ts';
+import { toReportPayload } from './report-payload.ts';
 
 const from = localToEpoch('Asia/Shanghai', 2024, 3, 4);
 const to = localToEpoch('Asia/Shanghai', 2024, 3, 11);
@@ -117,7 +118,9 @@ describe('BureauAggregator', () => {
 
   it('keeps one summary per site and period start (a retained re-delivery replaces it)', () => {
     const agg = new BureauAggregator();
-    expect(agg.addPayload(JSON.parse(JSON.stringify(summary('a', from, 50, 0.9))))).toBe(true);
+    const message = JSON.parse(JSON.stringify(toReportPayload(summary('a', from, 50, 0.9), '/api/x')));
+    expect(agg.addPayload(message)).toBe(true);
+    expect(agg.addPayload({ ...message, figures: 'broken' })).toBe(false);
     agg.add(summary('a', from, 55, 0.9));
     const view = agg.view('weekly');
     expect(view.ranking).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IndicatorDefinitions } from '../domain/indicators/definitions.ts';
 import { IndicatorResult } from '../domain/indicators/indicator-result.ts';
+import { ReportSummaryPayload } from '../protocol/index.ts';
 import { REPORT_PERIODS } from './periods.ts';
 
 export const ReportPeriodSchema = z.enum(REPORT_PERIODS);
@@ -31,21 +32,8 @@ export const ReportSummary = z.object({
   level: z.string().nullable(),
   levelZh: z.string().nullable(),
   reasons: z.object({ zh: z.string(), en: z.string() }),
-  figures: z.object({
-    capacity: z.number(),
-    meanOccupancy: z.number().nullable(),
-    peakOccupancy: z.number().nullable(),
-    nightOccupancy: z.number().nullable(),
-    saturationHours: z.number(),
-    overflowHours: z.number(),
-    deniedEntryRate: z.number().nullable(),
-    turnover: z.number().nullable(),
-    spacesPerHousehold: z.number().nullable(),
-    sessions: z.number().int(),
-    revenueFen: z.number().int(),
-    exceptionsPer100: z.number().nullable(),
-    completeness: z.number(),
-  }),
+  /** The headline figures, as the MQTT report message carries them (one definition). */
+  figures: ReportSummaryPayload.shape.figures,
 });
 export type ReportSummary = z.infer<typeof ReportSummary>;
 
