@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { api, seg } from '../api/client.ts';
 import { useLiveEvents } from '../api/events.ts';
 import type { Page, SessionDetail, SessionRow, SiteInfo } from '../api/types.ts';
@@ -170,52 +171,62 @@ function SessionDetailView(props: { site: SiteInfo; id: string }) {
                 <Empty />
               )}
             </Card>
-            <Card title={t('sessions.decisions')}>
-              {decisions.length === 0 ? (
-                <Empty />
-              ) : (
-                <table class="table">
-                  <tbody>
-                    {decisions.map((d, i) => (
-                      <tr key={d.id ?? i}>
-                        <td>{dateTime(d.at, lang, zone)}</td>
-                        <td>
-                          {d.gate ?? ''} {tv('lane', d.lane)}
-                        </td>
-                        <td class="plate">{d.plate}</td>
-                        <td>{tv('action', d.action)}</td>
-                        <td>
-                          {tv('reason', d.reasonCode ?? d.reason)}{' '}
-                          <span class="code muted">{d.reasonCode ?? d.reason}</span>
-                        </td>
-                        <td class="muted">{d.displayText ?? ''}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+            <RowsCard
+              title={t('sessions.decisions')}
+              rows={decisions}
+              cells={(d) => (
+                <>
+                  <td>{dateTime(d.at, lang, zone)}</td>
+                  <td>
+                    {d.gate ?? ''} {tv('lane', d.lane)}
+                  </td>
+                  <td class="plate">{d.plate}</td>
+                  <td>{tv('action', d.action)}</td>
+                  <td>
+                    {tv('reason', d.reasonCode ?? d.reason)} <span class="code muted">{d.reasonCode ?? d.reason}</span>
+                  </td>
+                  <td class="muted">{d.displayText ?? ''}</td>
+                </>
               )}
-            </Card>
-            <Card title={t('sessions.payments')}>
-              {payments.length === 0 ? (
-                <Empty />
-              ) : (
-                <table class="table">
-                  <tbody>
-                    {payments.map((p, i) => (
-                      <tr key={p.id ?? i}>
-                        <td>{dateTime(p.at, lang, zone)}</td>
-                        <td>{p.method ?? ''}</td>
-                        <td>{p.terminalId ?? ''}</td>
-                        <td class="num">{yuan(p.amountFen)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+            />
+            <RowsCard
+              title={t('sessions.payments')}
+              rows={payments}
+              cells={(p) => (
+                <>
+                  <td>{dateTime(p.at, lang, zone)}</td>
+                  <td>{p.method ?? ''}</td>
+                  <td>{p.terminalId ?? ''}</td>
+                  <td class="num">{yuan(p.amountFen)}</td>
+                </>
               )}
-            </Card>
+            />
           </>
         )}
       </Async>
     </div>
+  );
+}
+
+/** A card of rows without headers (the card's title says what they are), keyed by their id when they have one. */
+function RowsCard<T extends { id?: string | number | undefined }>(props: {
+  title: string;
+  rows: T[];
+  cells: (row: T) => ComponentChildren;
+}) {
+  return (
+    <Card title={props.title}>
+      {props.rows.length === 0 ? (
+        <Empty />
+      ) : (
+        <table class="table">
+          <tbody>
+            {props.rows.map((row, i) => (
+              <tr key={row.id ?? i}>{props.cells(row)}</tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
   );
 }
