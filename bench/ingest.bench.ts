@@ -101,7 +101,7 @@ async function gatewayOnly(layout: Layout, ctx: RunContext, name: string, timing
   let fleet: SensorFleet | null = null;
   try {
     fleet = await SensorFleet.connect({ url: broker.url, sensors: sensorsOf(layout), publishers });
-    const { startMs } = await sut.startGateway(broker, layout);
+    const { startMs } = await sut.startGateway(broker, layout, 'json');
     const rate = await measure(fleet, sut, (s) => s.gatewayReceived, timing);
     const stats = await sut.stats();
     ctx.log(`${name}: gateway ${rate}/s (start ${Math.round(startMs)} ms, rss ${Math.round(stats.rssMb)} MB)`);

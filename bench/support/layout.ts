@@ -81,11 +81,18 @@ function siteConfig(index: number, layout: Layout): Record<string, unknown> {
   };
 }
 
-/** Writes a gateway config for the layout into `dir` (tariff path absolute); returns the file. */
-export async function writeGatewayConfig(dir: string, layout: Layout): Promise<string> {
-  const file = join(dir, `bench-${layout.sites}x${layout.spacesPerSite}.yaml`);
-  const sites = Array.from({ length: layout.sites }, (_, i) => siteConfig(i, layout));
-  await writeFile(file, stringify({ topicRoot: 'parking', sites }));
+/**
+ * Writes a gateway config for the layout into `dir` (tariff path absolute); returns the file. YAML as deployed, or
+ * JSON (the gateway reads both) where a 100k-space file would spend seconds in the YAML parser.
+ */
+export async function writeGatewayConfig(
+  dir: string,
+  layout: Layout,
+  format: 'yaml' | 'json' = 'yaml',
+): Promise<string> {
+  const file = join(dir, `bench-${layout.sites}x${layout.spacesPerSite}.${format}`);
+  const config = { topicRoot: 'parking', sites: Array.from({ length: layout.sites }, (_, i) => siteConfig(i, layout)) };
+  await writeFile(file, format === 'json' ? JSON.stringify(config) : stringify(config));
   return file;
 }
 

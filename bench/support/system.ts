@@ -70,7 +70,7 @@ export interface Sut {
   resetPeak(): Promise<void>;
   /** The cheap counters, for polling. */
   counts(): Promise<Pick<SutStats, 'gatewayReceived' | 'sinkReceived' | 'echoed'>>;
-  startGateway(broker: Broker, layout: Layout): Promise<{ startMs: number }>;
+  startGateway(broker: Broker, layout: Layout, format?: 'yaml' | 'json'): Promise<{ startMs: number }>;
   startSink(broker: Broker, filter: string): Promise<void>;
   stopSink(): Promise<void>;
   startEcho(broker: Broker, username: string, from: string, to: string): Promise<void>;
@@ -95,8 +95,8 @@ export async function startSut(ctx: RunContext, name: string): Promise<Sut> {
       await child.request('resetPeak');
     },
     counts: () => child.request('counts'),
-    async startGateway(broker, layout) {
-      const configFile = await writeGatewayConfig(dir, layout);
+    async startGateway(broker, layout, format = 'yaml') {
+      const configFile = await writeGatewayConfig(dir, layout, format);
       const dataDir = await mkdtemp(join(dir, 'data-'));
       return child.request<{ startMs: number }>('startGateway', {
         url: broker.url,
