@@ -24,11 +24,13 @@ export async function run(opts: MemoryOptions): Promise<Record<string, number>> 
   let fleet: SensorFleet | null = null;
   try {
     fleet = await SensorFleet.connect({ url: broker.url, sensors: sensorsOf(layout), publishers: 200 });
-    const { startMs } = await sut.startGateway(broker, layout);
+    // YAML as deployed; BENCH_CONFIG_FORMAT=json shows what the YAML parser's peak costs
+    const format = process.env.BENCH_CONFIG_FORMAT === 'json' ? 'json' : 'yaml';
+    const { startMs } = await sut.startGateway(broker, layout, format);
     const idle = await sut.stats(true);
     await sut.resetPeak();
     // every space reports at least once (50,000 events), then the load goes on at the background rate
-    const durationMs = opts.quick ? 3_000 : 40_000;
+    const durationMs = Number(process.env.BENCH_MEMORY_MS ?? (opts.quick ? 3_000 : 40_000));
     const load = await fleet.run({
       rate: BACKGROUND_EVENTS_PER_S,
       durationMs,
@@ -37,6 +39,10 @@ export async function run(opts: MemoryOptions): Promise<Record<string, number>> 
       drain: false,
     });
     const loaded = await sut.stats();
+    ctx.log(
+      `memory under load: rss ${Math.round(loaded.rssMb)} MB = heap ${Math.round(loaded.heapTotalMb)} MB ` +
+        `(${Math.round(loaded.heapUsedMb)} used) + external ${Math.round(loaded.externalMb)} MB + native/code`,
+    );
     const live = await sut.stats(true);
     ctx.log(
       `memory: start ${Math.round(startMs)} ms, rss idle ${Math.round(idle.rssMb)} MB (peak at start ` +

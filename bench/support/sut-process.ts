@@ -101,6 +101,8 @@ function stats(args: Record<string, unknown> = {}) {
     rssMb: rss / 2 ** 20,
     rssPeakMb: rssPeak / 2 ** 20,
     heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+    heapTotalMb: process.memoryUsage().heapTotal / 2 ** 20,
+    externalMb: process.memoryUsage().external / 2 ** 20,
     liveHeapMb,
   };
 }

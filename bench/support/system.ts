@@ -57,6 +57,9 @@ export interface SutStats {
   rssMb: number;
   rssPeakMb: number;
   heapUsedMb: number;
+  heapTotalMb: number;
+  /** Memory of C++ objects bound to JS objects (buffers, SQLite statements…). */
+  externalMb: number;
   /** Heap after a full collection, when asked for (`stats(true)`). */
   liveHeapMb: number | null;
 }
