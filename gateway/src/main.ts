@@ -76,9 +76,13 @@ async function main(): Promise<void> {
   try {
     const env = parseEnv(process.env);
     const configFile = resolve(process.env.GATEWAY_CONFIG ?? 'config/demo.yaml');
-    const running = await startGateway({ configFile, env, log, influxEnv: process.env });
+    // Handlers go in before start-up, so a signal during start-up still ends in a clean stop.
+    let stopRequested: string | null = null;
+    let running: RunningGateway | null = null;
     const shutdown = (signal: string) => {
       log.info({ signal }, 'stopping');
+      stopRequested = signal;
+      if (!running) return;
       running.stop().then(
         () => process.exit(0),
         () => process.exit(1),
@@ -86,6 +90,8 @@ async function main(): Promise<void> {
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    running = await startGateway({ configFile, env, log, influxEnv: process.env });
+    if (stopRequested) shutdown(stopRequested);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

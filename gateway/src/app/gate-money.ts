@@ -30,6 +30,11 @@ export interface GateCore {
   republish(siteId: string, eventRef: string): Promise<void>;
 }
 
+/** What the exit panel shows when a payment lets the car out. */
+function paidDisplay(plate: string) {
+  return { lines: [plate, '缴费成功', '一路平安'], voice: '缴费成功，一路平安', colour: 'green' as const, seconds: 10 };
+}
+
 export interface ManualOpenInput {
   site: string;
   gate: string;
@@ -81,41 +86,38 @@ export async function applyPayment(
       at,
     });
     const fresh = ledger.getSession(session.id)!;
+    const pending =
+      fresh.status === 'open'
+        ? ledger.pendingExitsFor(siteId, fresh.id).find((p) => gate.lane(siteId, p.gate, 'exit') !== null)
+        : undefined;
+    // A payment made before the car reached the barrier but delivered after its exit read (out of order) settles
+    // the exit at the read's time, as if it had arrived first: the car paid, then drove up within the paid window.
+    const settleAt = pending ? Math.max(at, pending.since) : at;
     const quote = fresh.noEntryRecord
       ? { totalFen: fresh.feeFen ?? 0, paidFen: fresh.paidFen, dueFen: (fresh.feeFen ?? 0) - fresh.paidFen }
-      : fees.quoteSession(fresh, ledger.paymentsFor(fresh.id), at);
-    const opens: { gate: string; commandId: string }[] = [];
-    if (fresh.status === 'open' && quote.dueFen <= 0) {
-      for (const pending of ledger.pendingExitsFor(siteId, fresh.id)) {
-        const ref = gate.lane(siteId, pending.gate, 'exit');
-        if (!ref) continue;
-        gate.closeSession(fresh, at, pending.gate, 'EXIT_PAID', quote);
-        ledger.clearPendingExit(siteId, pending.gate, 'exit');
-        const commandId = gate.deps.newId();
-        ledger.recordDecision({
-          site: siteId,
-          gate: pending.gate,
-          lane: 'exit',
-          at,
-          plate: fresh.plate,
-          readPlate: null,
-          action: 'open',
-          reason: 'EXIT_PAID',
-          sessionId: fresh.id,
-          credentialKind: fresh.credentialKind,
-          fuzzy: null,
-          display: {
-            lines: [fresh.plate, '缴费成功', '一路平安'],
-            voice: '缴费成功，一路平安',
-            colour: 'green',
-            seconds: 10,
-            commandId,
-          },
-          eventRef,
-        });
-        opens.push({ gate: pending.gate, commandId });
-        break;
-      }
+      : fees.quoteSession(fresh, ledger.paymentsFor(fresh.id), settleAt);
+    const opens: { gate: string; commandId: string; reason: 'EXIT_PAID' | 'EXIT_PAID_WINDOW' }[] = [];
+    if (pending && quote.dueFen <= 0) {
+      const reason = at < pending.since ? 'EXIT_PAID_WINDOW' : 'EXIT_PAID';
+      gate.closeSession(fresh, settleAt, pending.gate, reason, quote);
+      ledger.clearPendingExit(siteId, pending.gate, 'exit');
+      const commandId = gate.deps.newId();
+      ledger.recordDecision({
+        site: siteId,
+        gate: pending.gate,
+        lane: 'exit',
+        at: settleAt,
+        plate: fresh.plate,
+        readPlate: null,
+        action: 'open',
+        reason,
+        sessionId: fresh.id,
+        credentialKind: fresh.credentialKind,
+        fuzzy: null,
+        display: { ...paidDisplay(fresh.plate), commandId },
+        eventRef,
+      });
+      opens.push({ gate: pending.gate, commandId, reason });
     }
     return { session: fresh, applied, dueFen: quote.dueFen, opens };
   });
@@ -142,17 +144,8 @@ export async function applyPayment(
   }
   for (const open of result.opens) {
     const ref = gate.lane(siteId, open.gate, 'exit')!;
-    await gate.command(ref, open.commandId, 'EXIT_PAID', result.session.id, result.session.plate, at);
-    await gate.show(
-      ref,
-      {
-        lines: [result.session.plate, '缴费成功', '一路平安'],
-        voice: '缴费成功，一路平安',
-        colour: 'green',
-        seconds: 10,
-      },
-      at,
-    );
+    await gate.command(ref, open.commandId, open.reason, result.session.id, result.session.plate, at);
+    await gate.show(ref, paidDisplay(result.session.plate), at);
     gate.deps.occupancy.passage(siteId, open.gate, 'exit', at);
     gate.deps.bus.emit({
       type: 'decision',
@@ -163,7 +156,7 @@ export async function applyPayment(
         lane: 'exit',
         plate: result.session.plate,
         action: 'open',
-        reason: 'EXIT_PAID',
+        reason: open.reason,
         sessionId: result.session.id,
       },
     });

@@ -326,7 +326,8 @@ export class GateService {
     const { decision, sessionId, commandId } = outcome;
     if (commandId) await this.command(ref, commandId, decision.reason, sessionId, decision.plate || null, at);
     await this.show(ref, decision.display, at);
-    if (decision.action === 'open') this.deps.occupancy.passage(ref.site.id, ref.gate, ref.lane.lane, at);
+    // A stale read opens nothing (no command id), so nothing passes.
+    if (commandId) this.deps.occupancy.passage(ref.site.id, ref.gate, ref.lane.lane, at);
     this.deps.bus.emit({
       type: 'decision',
       site: ref.site.id,

@@ -344,6 +344,8 @@ export class Gateway {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // Saved first, in case a network close hangs past the supervisor's patience; again once traffic has stopped.
+    this.occupancy.save();
     await this.scheduler?.stop();
     this.unbridge();
     await this.mqtt.stop();

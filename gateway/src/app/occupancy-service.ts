@@ -38,15 +38,26 @@ export class OccupancyService implements OccupancyPort {
     this.engine = new OccupancyEngine(deps.sites);
   }
 
+  /**
+   * Restores the saved engine state, then replays the barrier openings recorded after it was saved, so a crash
+   * between two saves does not lose passages from the gate counts.
+   */
   restore(): void {
-    const saved = this.deps.ledger.loadState<unknown>(STATE_KEY);
-    if (saved === null) return;
-    const result = this.engine.importState(saved);
-    if (!result.ok) this.deps.log.warn({ reason: result.reason }, 'saved occupancy state not restored');
+    const saved = this.deps.ledger.loadState<{ engine: unknown; lastDecisionId: number }>(STATE_KEY);
+    let after = 0;
+    if (saved !== null) {
+      const result = this.engine.importState(saved.engine);
+      if (result.ok) after = saved.lastDecisionId;
+      else this.deps.log.warn({ reason: result.reason }, 'saved occupancy state not restored');
+    }
+    const missed = this.deps.ledger.openingsAfter(after);
+    for (const opening of missed) this.engine.applyPassage({ ...opening, ts: opening.at });
+    if (missed.length > 0) this.deps.log.info({ passages: missed.length }, 'gate counts caught up from the ledger');
   }
 
   save(): void {
-    this.deps.ledger.saveState(STATE_KEY, this.engine.exportState(), this.deps.clock.now());
+    const state = { engine: this.engine.exportState(), lastDecisionId: this.deps.ledger.maxDecisionId() };
+    this.deps.ledger.saveState(STATE_KEY, state, this.deps.clock.now());
   }
 
   free(site: string): number {

@@ -109,7 +109,8 @@ export function snapshotLedger(dataDir: string, base: number): LedgerSnapshot {
       | { value: string }
       | undefined;
     const savedGateCount = saved
-      ? ((JSON.parse(saved.value) as { sites: Record<string, { gateCount: number }> }).sites.s1?.gateCount ?? null)
+      ? ((JSON.parse(saved.value) as { engine: { sites: Record<string, { gateCount: number }> } }).engine.sites.s1
+          ?.gateCount ?? null)
       : null;
     return {
       sessions,
