@@ -493,6 +493,17 @@ export class Ledger {
     }));
   }
 
+  maxDecisionId(): number {
+    return (this.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM decisions').get() as { id: number }).id;
+  }
+
+  /** Barrier openings recorded after a decision id: the passages a saved occupancy state has not seen. */
+  openingsAfter(id: number): { site: string; gate: string; lane: 'entry' | 'exit'; at: number }[] {
+    return this.prepare("SELECT site, gate, lane, at FROM decisions WHERE id > ? AND action = 'open' ORDER BY id").all(
+      id,
+    ) as { site: string; gate: string; lane: 'entry' | 'exit'; at: number }[];
+  }
+
   saveState(key: string, value: unknown, at: number): void {
     this.prepare('INSERT OR REPLACE INTO saved_state (key, value, saved_at) VALUES (?, ?, ?)').run(
       key,
