@@ -110,7 +110,25 @@ export function TrendChart(props: {
   const py = (y: number) => height - bottom - (Math.max(0, Math.min(max, y)) / max) * (height - top - bottom);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
   const unit = props.unit ?? '';
-  if (all.length === 0) return <p class="muted small">{props.empty}</p>;
+  if (all.length === 0) {
+    // No period has a value (e.g. too little data for an index): the frame stays, with the reason inside it.
+    return (
+      <figure class="trend-chart" data-testid={props.testId}>
+        <svg
+          class="chart"
+          viewBox={`0 0 ${width} ${height}`}
+          width="100%"
+          role="img"
+          aria-label={`${props.series.map((s) => s.name).join('; ')}: ${props.empty}`}
+        >
+          <line class="grid" x1={left} x2={width - right} y1={height - bottom} y2={height - bottom} />
+          <text class="axis" x={width / 2} y={height / 2} text-anchor="middle">
+            {props.empty}
+          </text>
+        </svg>
+      </figure>
+    );
+  }
   return (
     <figure class="trend-chart" data-testid={props.testId}>
       <svg
