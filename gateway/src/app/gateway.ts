@@ -43,6 +43,9 @@ export interface GatewayOptions {
   cron?: boolean;
 }
 
+/** Idempotency keys of device events are kept this long: far past any broker redelivery. */
+export const EVENT_KEYS_KEPT_MS = 7 * 86_400_000;
+
 /** Occupancy snapshots go to the time series at this step of gateway (clock) time. */
 const SNAPSHOT_EVERY_MS = 60_000;
 
@@ -302,6 +305,7 @@ export class Gateway {
       await this.reports.catchUp();
       this.gate.flagOverstays(now);
     }
+    if (this.saveCounter % 3600 === 0) this.ledger.pruneProcessedEvents(now - EVENT_KEYS_KEPT_MS);
   }
 
   /**
