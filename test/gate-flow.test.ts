@@ -237,4 +237,44 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     const flagged = c.gateway.gateway.ledger.listExceptions('s1', 'open').filter((e) => e.kind === 'visitorOverstay');
     expect(flagged.map((e) => e.sessionId)).toEqual([visitor.id]);
   });
+
+  it('keeps a payment that arrives before a car with no entry record is read at the exit, and lets the car out with it', async () => {
+    const ledger = c.gateway.gateway.ledger;
+    const pay = await c.device('pay-out');
+    const barrier = await c.device('bar-out');
+    const camera = await c.device('cam-out');
+    const paidAt = c.clock.now() + 20_000;
+    // The terminal's payment (made after the read, delivered first) names only the plate: nothing to apply it to yet.
+    await pay.publishAsync(
+      'parking/s1/gate/g1/payment',
+      JSON.stringify({
+        eventId: 'early-pay',
+        ts: paidAt,
+        deviceId: 'pay-out',
+        sessionId: null,
+        plate: '晋A70001',
+        amountFen: 1000,
+        method: 'cash',
+        terminalId: 'pay-out',
+      }),
+      { qos: 1 },
+    );
+    const command = await nextMessage<{ reasonCode: string; sessionId: string }>(
+      barrier,
+      'parking/s1/gate/g1/barrier/command',
+      () =>
+        camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-out', 'exit', '晋A70001', c.clock.now()), {
+          qos: 1,
+        }),
+    );
+    expect(command.reasonCode).toBe('EXIT_PAID');
+    expect(ledger.getSession(command.sessionId)).toMatchObject({
+      noEntryRecord: true,
+      status: 'closed',
+      feeFen: 1000,
+      paidFen: 1000,
+      exitAt: paidAt,
+    });
+    expect(ledger.paymentsFor(command.sessionId).map((p) => p.amountFen)).toEqual([1000]);
+  });
 });

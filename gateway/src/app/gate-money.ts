@@ -74,7 +74,23 @@ export async function applyPayment(
       : plate
         ? ledger.findOpenSession(siteId, plate)
         : null;
-    if (!session || session.site !== siteId) return { missing: true as const };
+    if (!session || session.site !== siteId) {
+      // Nothing is lost: a payment for a plate with no open session is kept, and the plate's exit read takes it up
+      // (a terminal's payment can reach the gateway before the exit read it followed).
+      if (plate && !input.sessionId) {
+        ledger.addPayment({
+          id: input.paymentId,
+          site: siteId,
+          sessionId: null,
+          plate,
+          amountFen: input.amountFen,
+          method: input.method,
+          source: input.source,
+          at,
+        });
+      }
+      return { missing: true as const };
+    }
     const applied = ledger.addPayment({
       id: input.paymentId,
       site: siteId,
@@ -129,7 +145,7 @@ export async function applyPayment(
   }
   if ('missing' in result) {
     gate.deps.metrics.inc('gateway_rejected_total', { reason: 'payment-no-session' });
-    return { ok: false, reason: 'no open session for this payment' };
+    return { ok: false, reason: 'no open session for this payment (kept for the plate, if it named one)' };
   }
   // A retried online-payment callback (same payment id) after the same kind of crash.
   if (!result.applied && result.opens.length === 0) await gate.republish(siteId, eventRef);

@@ -12,6 +12,9 @@ import { localClockTime } from './local-time.ts';
 export type { GateDeps, LaneRef, OccupancyPort, RegistryPort } from './gate-ports.ts';
 export { MAX_CLOCK_SKEW_MS, STALE_READ_MS } from './gate-ports.ts';
 
+/** A payment kept for a plate with no session is taken up by that plate's exit read within this time. */
+const UNAPPLIED_PAYMENT_MS = 30 * 60_000;
+
 type Outcome = { decision: GateDecision; sessionId: string | null; commandId: string | null };
 
 /** Decides at every lane: plate reads, payments, manual opens; writes the ledger, then commands devices. */
@@ -60,18 +63,31 @@ export class GateService {
     const at = this.eventTime(payload.ts, receivedAt, siteId);
     const stale = receivedAt - at > STALE_READ_MS;
 
-    const outcome = ledger.transaction((): Outcome | null => {
-      if (!ledger.claimEvent(payload.deviceId, payload.eventId, 'plate', receivedAt)) return null;
-      return payload.lane === 'entry'
-        ? this.entry(ref, payload, at, eventRef, stale)
-        : this.exit(ref, payload, at, eventRef, stale);
-    });
+    // The decision commits to the WAL without waiting for the disk (it survives a crash at once); the fsync that makes
+    // it survive a power cut too comes right after the barrier command, off the driver's wait.
+    const outcome = ledger.unsynced(() =>
+      ledger.transaction((): Outcome | null => {
+        if (!ledger.claimEvent(payload.deviceId, payload.eventId, 'plate', receivedAt)) return null;
+        return payload.lane === 'entry'
+          ? this.entry(ref, payload, at, eventRef, stale)
+          : this.exit(ref, payload, at, eventRef, stale);
+      }),
+    );
     if (!outcome) {
       metrics.inc('gateway_duplicate_events_total', { kind: 'plate' });
       await this.republish(siteId, eventRef);
       return;
     }
     await this.announce(ref, outcome, at);
+    // After this turn's writes have gone to the sockets (the MQTT link flushes on the next tick).
+    setImmediate(() => {
+      try {
+        ledger.syncNow(receivedAt);
+      } catch (err) {
+        this.deps.metrics.inc('gateway_ledger_errors_total', { op: 'sync' });
+        this.deps.log.error({ err: (err as Error).message }, 'ledger sync failed');
+      }
+    });
     metrics.observe('gateway_decision_latency_ms', this.deps.clock.now() - receivedAt);
   }
 
@@ -162,6 +178,7 @@ export class GateService {
       session && session.entryAt !== null ? fees.quoteSession(session, ledger.paymentsFor(session.id), at) : null;
     const cls = plate ? this.vehicleOf(site.id, plate) : { vehicleClass: 'small' as const, energy: 'fuel' as const };
     const noEntry = fees.noEntryFee(site.id, at, cls.vehicleClass);
+    const kept = !session && plate ? ledger.unappliedPayments(site.id, plate, at - UNAPPLIED_PAYMENT_MS) : [];
     const decision = decideExit({
       at,
       gate: ref.gate,
@@ -180,7 +197,7 @@ export class GateService {
         ? { totalFen: fee.totalFen, paidFen: fee.paidFen, dueFen: fee.dueFen, paidExitUntil: fee.paidExitUntil }
         : null,
       noEntryFeeFen: noEntry.totalFen,
-      noEntryPaidFen: session?.noEntryRecord ? session.paidFen : 0,
+      noEntryPaidFen: session?.noEntryRecord ? session.paidFen : kept.reduce((sum, p) => sum + p.amountFen, 0),
       policies: site.policies,
     });
     let sessionId = session?.id ?? null;
@@ -204,11 +221,17 @@ export class GateService {
           breakdown: noEntry,
         }),
       );
+      for (const payment of kept) ledger.attachPayment(payment.id, sessionId);
     }
     if (sessionId && !stale) {
       if (decision.action === 'open') {
         const current = ledger.getSession(sessionId)!;
-        this.closeSession(current, at, ref.gate, decision.reason, fee ?? noEntry);
+        // A payment made after the read but delivered before it (out of order): the car left once it had paid, so
+        // the stay ends then, as it would had the payment arrived second and opened the held exit.
+        const payments = ledger.paymentsFor(sessionId);
+        const leftAt = Math.max(at, ...payments.map((p) => p.at));
+        const settled = leftAt > at && current.entryAt !== null ? fees.quoteSession(current, payments, leftAt) : fee;
+        this.closeSession(current, leftAt, ref.gate, decision.reason, settled ?? noEntry);
         ledger.clearPendingExit(site.id, ref.gate, 'exit');
       } else if (decision.action === 'hold') {
         ledger.setPendingExit(site.id, ref.gate, 'exit', sessionId, at);

@@ -132,6 +132,11 @@ CREATE TABLE IF NOT EXISTS capacity_versions (
 );
 CREATE INDEX IF NOT EXISTS capacity_by_site ON capacity_versions (site, zone, from_at);
 
+CREATE TABLE IF NOT EXISTS sync_marker (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS saved_state (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL,

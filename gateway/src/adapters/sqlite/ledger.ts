@@ -164,6 +164,14 @@ export class Ledger {
     }
   }
 
+  /**
+   * Makes every commit so far durable against a power cut: one fully synced write, whose fsync covers the WAL frames
+   * of the unsynced commits before it. The gate calls it right after the barrier command has gone out.
+   */
+  syncNow(at: number): void {
+    this.prepare('INSERT OR REPLACE INTO sync_marker (id, at) VALUES (1, ?)').run(at);
+  }
+
   /** Records a device event as applied; false when it was applied before (redelivery or duplicate). */
   claimEvent(deviceId: string, eventId: string, kind: string, receivedAt: number): boolean {
     const info = this.prepare(
@@ -283,6 +291,28 @@ export class Ledger {
       this.prepare('UPDATE sessions SET paid_fen = paid_fen + ? WHERE id = ?').run(p.amountFen, p.sessionId);
     }
     return true;
+  }
+
+  /** Payments kept for a plate that had no open session when they arrived (delivered before the car's exit read). */
+  unappliedPayments(site: string, plate: string, since: number): Payment[] {
+    return (
+      this.prepare(
+        'SELECT * FROM payments WHERE site = ? AND plate = ? AND session_id IS NULL AND at >= ? ORDER BY at',
+      ).all(site, plate, since) as Row[]
+    ).map(toPayment);
+  }
+
+  /** Gives a kept payment its session and adds it to the session's paid total. */
+  attachPayment(paymentId: string, sessionId: string): void {
+    const info = this.prepare('UPDATE payments SET session_id = ? WHERE id = ? AND session_id IS NULL').run(
+      sessionId,
+      paymentId,
+    );
+    if (info.changes === 1) {
+      this.prepare(
+        'UPDATE sessions SET paid_fen = paid_fen + (SELECT amount_fen FROM payments WHERE id = ?) WHERE id = ?',
+      ).run(paymentId, sessionId);
+    }
   }
 
   paymentsFor(sessionId: string): Payment[] {
