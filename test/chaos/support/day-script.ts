@@ -5,7 +5,7 @@ import { Ledger } from '../../../gateway/src/adapters/sqlite/ledger.ts';
 import { RegistryStore } from '../../../gateway/src/adapters/sqlite/registry-store.ts';
 import { FeeService } from '../../../gateway/src/app/fee-service.ts';
 import type { Config } from '../../../gateway/src/config/config.ts';
-import type { Session } from '../../../gateway/src/domain/session/session.ts';
+import { openSession, type Session } from '../../../gateway/src/domain/session/session.ts';
 
 export const PER_MINUTE_TARIFF = resolve(import.meta.dirname, '../fixtures/per-minute.yaml');
 const SEC = 1000;
@@ -101,29 +101,18 @@ export function makeDayScript(opts: { config: Config; baseDir: string; cars: num
 }
 
 function sessionAt(entryAt: number, userClass: string): Session {
-  return {
+  return openSession({
     id: 'quote',
     site: 's1',
     plate: '',
     readPlate: null,
-    status: 'open',
     entryAt,
-    exitAt: null,
     entryGate: 'g1',
-    exitGate: null,
     credentialKind: userClass === 'owner' ? 'resident' : 'temporary',
     userClass,
     vehicleClass: 'small',
     energy: 'fuel',
-    fuzzy: false,
-    noEntryRecord: false,
-    manualOpen: false,
-    visitorUntil: null,
-    feeFen: null,
-    paidFen: 0,
-    breakdown: null,
-    closeReason: null,
-  };
+  });
 }
 
 /** Registers the script's residents in a data dir's ledger before the gateway first opens it. */

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Session } from '../../domain/session/session.ts';
+import { openSession, type Session } from '../../domain/session/session.ts';
 import { hashPasswordSync, verifyPassword } from '../password.ts';
 import { AccountStore } from './accounts.ts';
 import { type Db, openDatabase } from './database.ts';
@@ -22,29 +22,18 @@ afterEach(() => {
 });
 
 function session(id: string, plate: string, entryAt: number): Session {
-  return {
+  return openSession({
     id,
     site: 's1',
     plate,
     readPlate: plate,
-    status: 'open',
     entryAt,
-    exitAt: null,
     entryGate: 'g1',
-    exitGate: null,
     credentialKind: 'temporary',
     userClass: 'visitor',
     vehicleClass: 'small',
     energy: 'fuel',
-    fuzzy: false,
-    noEntryRecord: false,
-    manualOpen: false,
-    visitorUntil: null,
-    feeFen: null,
-    paidFen: 0,
-    breakdown: null,
-    closeReason: null,
-  };
+  });
 }
 
 describe('ledger on a real SQLite file', () => {
