@@ -167,6 +167,59 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     expect(closed).toMatchObject({ status: 'closed', feeFen: 600, paidFen: 600, closeReason: 'EXIT_PAID' });
   });
 
+  it('a held car that pays more than 15 minutes after its read opens nothing then; its next read opens in the paid window', async () => {
+    const gw = c.gateway.gateway;
+    const session = gw.ledger.findOpenSession('s1', '苏E10002')!;
+    const camera = await c.device('cam-out');
+    const led = await c.device('led-out');
+    const barrier = await c.device('bar-out');
+    const pay = await c.device('pay-out');
+    const commands: Command[] = [];
+    await barrier.subscribeAsync('parking/s1/gate/g1/barrier/command', { qos: 1 });
+    barrier.on('message', (_t, buf) => commands.push(JSON.parse(buf.toString()) as Command));
+    const shown = await nextMessage<Display>(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-out', 'exit', '苏E10002', c.clock.now()), {
+        qos: 1,
+      }),
+    );
+    expect(shown.colour).toBe('yellow');
+    expect(gw.ledger.heldExitOf('s1', session.id)).not.toBeNull();
+    // The driver backs out of the lane and pays by phone 16 minutes later: the barrier stays shut (someone else may
+    // stand there), and the money is on the session.
+    c.clock.advance(16 * 60_000);
+    const dueFen = gw.fees.quoteSession(session, [], c.clock.now()).dueFen;
+    expect(dueFen).toBeGreaterThan(0);
+    await pay.publishAsync(
+      'parking/s1/gate/g1/payment',
+      JSON.stringify({
+        eventId: 'late-phone-pay',
+        ts: c.clock.now(),
+        deviceId: 'pay-out',
+        sessionId: session.id,
+        plate: null,
+        amountFen: dueFen,
+        method: 'alipay',
+        terminalId: 'pay-out',
+      }),
+      { qos: 1 },
+    );
+    for (let i = 0; i < 100 && gw.ledger.paymentsFor(session.id).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(gw.ledger.getSession(session.id)).toMatchObject({ status: 'open', paidFen: dueFen });
+    // Back at the barrier 1 minute later, inside the paid-exit window: read, and out.
+    c.clock.advance(60_000);
+    const command = await nextMessage<Command>(barrier, 'parking/s1/gate/g1/barrier/command', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-out', 'exit', '苏E10002', c.clock.now()), {
+        qos: 1,
+      }),
+    );
+    expect(command).toMatchObject({ reasonCode: 'EXIT_PAID_WINDOW', sessionId: session.id });
+    expect(commands.map((m) => m.reasonCode)).toEqual(['EXIT_PAID_WINDOW']);
+    expect(gw.ledger.getSession(session.id)).toMatchObject({ status: 'closed', exitAt: c.clock.now() });
+    await barrier.endAsync();
+  });
+
   it('ignores a camera publishing to another gate (refused by the broker)', async () => {
     const camera = await c.device('cam-in');
     const before = c.gateway.gateway.ledger.recentDecisions('s1', 'g2', 'entry', 10).length;

@@ -3,7 +3,7 @@ import { normalizePlate } from '../domain/plate/index.ts';
 import type { Session } from '../domain/session/session.ts';
 import type { Site } from '../domain/site.ts';
 import type { PaymentPayload } from '../protocol/index.ts';
-import type { GateDeps, LaneRef } from './gate-ports.ts';
+import { type GateDeps, HOLD_LAPSES_MS, type LaneRef } from './gate-ports.ts';
 
 /** The parts of the gate service that payments and manual opens use. */
 export interface GateCore {
@@ -102,10 +102,11 @@ export async function applyPayment(
       at,
     });
     const fresh = ledger.getSession(session.id)!;
+    // The car is let out where it is held, whatever other cars were read at that lane meanwhile (one hold per car,
+    // so the order in which reads and payments arrive does not decide it), unless the hold has lapsed.
+    const held = fresh.status === 'open' ? ledger.heldExitOf(siteId, fresh.id) : null;
     const pending =
-      fresh.status === 'open'
-        ? ledger.pendingExitsFor(siteId, fresh.id).find((p) => gate.lane(siteId, p.gate, 'exit') !== null)
-        : undefined;
+      held && gate.lane(siteId, held.gate, 'exit') !== null && at - held.since <= HOLD_LAPSES_MS ? held : undefined;
     // A payment made before the car reached the barrier but delivered after its exit read (out of order) settles
     // the exit at the read's time, as if it had arrived first: the car paid, then drove up within the paid window.
     const settleAt = pending ? Math.max(at, pending.since) : at;
@@ -116,7 +117,6 @@ export async function applyPayment(
     if (pending && quote.dueFen <= 0) {
       const reason = at < pending.since ? 'EXIT_PAID_WINDOW' : 'EXIT_PAID';
       gate.closeSession(fresh, settleAt, pending.gate, reason, quote);
-      ledger.clearPendingExit(siteId, pending.gate, 'exit');
       const commandId = gate.deps.newId();
       ledger.recordDecision({
         site: siteId,
@@ -198,11 +198,12 @@ export async function manualOpen(
   };
   const sessionId = ledger.transaction(() => {
     let sessionId: string | null = null;
-    const pending = ledger.db
-      .prepare('SELECT session_id FROM pending_exits WHERE site = ? AND gate = ? AND lane = ?')
-      .get(input.site, input.gate, input.lane) as { session_id: string } | undefined;
-    if (input.lane === 'exit' && pending) {
-      const session = ledger.getSession(pending.session_id);
+    // The car at the barrier: the one staff named, if it is held here, else the latest read held at the lane.
+    const held = input.lane === 'exit' ? ledger.heldAtLane(input.site, input.gate, input.lane) : [];
+    const named = input.plate ? normalizePlate(input.plate).plate : null;
+    const pending = held.find((h) => named !== null && ledger.getSession(h.sessionId)?.plate === named) ?? held[0];
+    if (pending) {
+      const session = ledger.getSession(pending.sessionId);
       if (session?.status === 'open') {
         const quote = session.noEntryRecord
           ? { totalFen: session.feeFen ?? 0 }
@@ -211,7 +212,7 @@ export async function manualOpen(
         gate.closeSession({ ...session, manualOpen: true }, at, input.gate, 'MANUAL_OPEN', quote);
         sessionId = session.id;
       }
-      ledger.clearPendingExit(input.site, input.gate, input.lane);
+      ledger.releaseExit(input.site, pending.sessionId);
     }
     ledger.recordDecision({
       site: input.site,

@@ -42,6 +42,12 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 /** A plate read older than this on arrival is recorded but no longer opens a barrier: the car has gone. */
 export const STALE_READ_MS = 2 * 60_000;
 
+/**
+ * A car held at an exit (fee due) that has not paid within this time of its read is taken to have left the lane: its
+ * payment then opens no barrier (another car may stand there); its next read, inside the paid-exit window, does.
+ */
+export const HOLD_LAPSES_MS = 15 * 60_000;
+
 export interface LaneRef {
   site: Site;
   gate: string;

@@ -232,9 +232,8 @@ export class GateService {
         const leftAt = Math.max(at, ...payments.map((p) => p.at));
         const settled = leftAt > at && current.entryAt !== null ? fees.quoteSession(current, payments, leftAt) : fee;
         this.closeSession(current, leftAt, ref.gate, decision.reason, settled ?? noEntry);
-        ledger.clearPendingExit(site.id, ref.gate, 'exit');
       } else if (decision.action === 'hold') {
-        ledger.setPendingExit(site.id, ref.gate, 'exit', sessionId, at);
+        ledger.holdExit(site.id, ref.gate, 'exit', sessionId, at);
       }
     }
     return this.record(ref, decision, read, at, eventRef, sessionId, stale);

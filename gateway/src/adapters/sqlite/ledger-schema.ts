@@ -97,14 +97,18 @@ CREATE TABLE IF NOT EXISTS exceptions (
 );
 CREATE INDEX IF NOT EXISTS exceptions_by_site_status ON exceptions (site, status, at);
 
-CREATE TABLE IF NOT EXISTS pending_exits (
+-- A car held at an exit lane (fee due) until it pays, is let out by hand, or is read at an exit again. One hold per
+-- session, never per lane: another car read at the same lane must not erase it, or the order in which reads and
+-- payments reach the gateway (redelivery after a restart) would decide whether a paying car is let out.
+CREATE TABLE IF NOT EXISTS held_exits (
   site TEXT NOT NULL,
+  session_id TEXT NOT NULL,
   gate TEXT NOT NULL,
   lane TEXT NOT NULL,
-  session_id TEXT NOT NULL,
   since INTEGER NOT NULL,
-  PRIMARY KEY (site, gate, lane)
+  PRIMARY KEY (site, session_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS held_exits_by_lane ON held_exits (site, gate, lane, since);
 
 CREATE TABLE IF NOT EXISTS users (
   username TEXT PRIMARY KEY,

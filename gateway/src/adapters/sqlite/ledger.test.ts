@@ -197,3 +197,40 @@ describe('accounts', () => {
     expect(accounts.userForToken(second, 2000)).toBeNull();
   });
 });
+
+describe('held exits', () => {
+  it('keeps one hold per car, not per lane: a second car held at the lane leaves the first one held', () => {
+    const ledger = open(freshFile());
+    ledger.insertSession(session('a', '苏E00001', 1_000));
+    ledger.insertSession(session('b', '苏E00002', 2_000));
+    ledger.holdExit('s1', 'g1', 'exit', 'a', 10_000);
+    ledger.holdExit('s1', 'g1', 'exit', 'b', 12_000);
+    expect(ledger.heldExitOf('s1', 'a')).toEqual({ sessionId: 'a', gate: 'g1', lane: 'exit', since: 10_000 });
+    expect(ledger.heldAtLane('s1', 'g1', 'exit').map((h) => h.sessionId)).toEqual(['b', 'a']);
+    // An older read of the same car, delivered late, does not move its hold back.
+    ledger.holdExit('s1', 'g2', 'exit', 'a', 9_000);
+    expect(ledger.heldExitOf('s1', 'a')?.gate).toBe('g1');
+    ledger.holdExit('s1', 'g2', 'exit', 'a', 11_000);
+    expect(ledger.heldExitOf('s1', 'a')).toMatchObject({ gate: 'g2', since: 11_000 });
+    // A stay that ends holds its car nowhere.
+    ledger.closeSession('b', { exitAt: 13_000, exitGate: 'g1', feeFen: 0, breakdown: null, closeReason: 'EXIT_FREE' });
+    expect(ledger.heldAtLane('s1', 'g1', 'exit')).toEqual([]);
+    ledger.releaseExit('s1', 'a');
+    expect(ledger.heldExitOf('s1', 'a')).toBeNull();
+  });
+
+  it('carries the holds of a ledger written with one hold per lane over, once', () => {
+    const file = freshFile();
+    const db = openDatabase(file);
+    db.exec(`CREATE TABLE pending_exits (site TEXT NOT NULL, gate TEXT NOT NULL, lane TEXT NOT NULL,
+               session_id TEXT NOT NULL, since INTEGER NOT NULL, PRIMARY KEY (site, gate, lane)) WITHOUT ROWID;
+             INSERT INTO pending_exits VALUES ('s1', 'g1', 'exit', 'a', 10000);`);
+    db.close();
+    const ledger = open(file);
+    expect(ledger.heldExitOf('s1', 'a')).toEqual({ sessionId: 'a', gate: 'g1', lane: 'exit', since: 10_000 });
+    const old = ledger.db.prepare("SELECT name FROM sqlite_master WHERE name = 'pending_exits'").get();
+    expect(old).toBeUndefined();
+    // Opening it again is a no-op.
+    expect(open(file).heldExitOf('s1', 'a')?.since).toBe(10_000);
+  });
+});

@@ -110,6 +110,29 @@ export interface SessionQuery {
   offset: number;
 }
 
+/** A car held at an exit lane since its read there, until it pays or is let out. */
+export interface HeldExit {
+  sessionId: string;
+  gate: string;
+  lane: string;
+  since: number;
+}
+
+/**
+ * Ledgers written before holds were kept per session had one hold per lane (`pending_exits`): carry those over once.
+ */
+function migrateHeldExits(db: Db): void {
+  const old = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pending_exits'").get();
+  if (!old) return;
+  db.transaction(function carryOver() {
+    db.exec(
+      `INSERT OR IGNORE INTO held_exits (site, session_id, gate, lane, since)
+       SELECT site, session_id, gate, lane, since FROM pending_exits;
+       DROP TABLE pending_exits;`,
+    );
+  })();
+}
+
 export interface CloseSession {
   exitAt: number;
   exitGate: string | null;
@@ -127,6 +150,7 @@ export class Ledger {
 
   constructor(readonly db: Db) {
     db.exec(LEDGER_SCHEMA);
+    migrateHeldExits(db);
   }
 
   private prepare(sql: string): Statement {
@@ -237,6 +261,8 @@ export class Ledger {
          WHERE id = ? AND status = 'open'`,
     ).run(close.exitAt, close.exitGate, close.feeFen, json(close.breakdown), close.closeReason, id);
     if (info.changes !== 1) throw Object.assign(new Error(`session ${id} is not open`), { code: 'LEDGER_NOT_OPEN' });
+    // A stay that has ended holds its car at no lane.
+    this.prepare('DELETE FROM held_exits WHERE session_id = ?').run(id);
   }
 
   markSession(id: string, flags: { fuzzy?: boolean; manualOpen?: boolean; plate?: string }): void {
@@ -479,21 +505,35 @@ export class Ledger {
     );
   }
 
-  setPendingExit(site: string, gate: string, lane: string, sessionId: string, since: number): void {
+  /** Holds a session's car at an exit lane (its fee is due) from `since`; a later read of the same car moves it. */
+  holdExit(site: string, gate: string, lane: string, sessionId: string, since: number): void {
+    // Reads can arrive out of order: the latest read of the car says where it is held.
     this.prepare(
-      'INSERT OR REPLACE INTO pending_exits (site, gate, lane, session_id, since) VALUES (?, ?, ?, ?, ?)',
-    ).run(site, gate, lane, sessionId, since);
+      `INSERT INTO held_exits (site, session_id, gate, lane, since) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (site, session_id) DO UPDATE SET gate = excluded.gate, lane = excluded.lane, since = excluded.since
+       WHERE excluded.since >= held_exits.since`,
+    ).run(site, sessionId, gate, lane, since);
   }
 
-  pendingExitsFor(site: string, sessionId: string): { gate: string; lane: string; since: number }[] {
-    return this.prepare('SELECT gate, lane, since FROM pending_exits WHERE site = ? AND session_id = ?').all(
-      site,
-      sessionId,
-    ) as { gate: string; lane: string; since: number }[];
+  /** Where a session's car is held, if it is. */
+  heldExitOf(site: string, sessionId: string): HeldExit | null {
+    const row = this.prepare(
+      'SELECT session_id, gate, lane, since FROM held_exits WHERE site = ? AND session_id = ?',
+    ).get(site, sessionId) as { session_id: string; gate: string; lane: string; since: number } | undefined;
+    return row ? { sessionId: row.session_id, gate: row.gate, lane: row.lane, since: row.since } : null;
   }
 
-  clearPendingExit(site: string, gate: string, lane: string): void {
-    this.prepare('DELETE FROM pending_exits WHERE site = ? AND gate = ? AND lane = ?').run(site, gate, lane);
+  /** The cars held at a lane, the latest read (the car at the barrier) first. */
+  heldAtLane(site: string, gate: string, lane: string): HeldExit[] {
+    const rows = this.prepare(
+      'SELECT session_id, gate, lane, since FROM held_exits WHERE site = ? AND gate = ? AND lane = ? ORDER BY since DESC',
+    ).all(site, gate, lane) as { session_id: string; gate: string; lane: string; since: number }[];
+    return rows.map((r) => ({ sessionId: r.session_id, gate: r.gate, lane: r.lane, since: r.since }));
+  }
+
+  /** The session's car is no longer held (it left, or was let out). */
+  releaseExit(site: string, sessionId: string): void {
+    this.prepare('DELETE FROM held_exits WHERE site = ? AND session_id = ?').run(site, sessionId);
   }
 
   /** A zone's capacity from an instant on: from the config, or a closure (capacity 0) and its reopening. */
