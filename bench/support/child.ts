@@ -59,7 +59,8 @@ export function spawnChild(script: string, options: ChildOptions): Promise<Child
     },
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      await handle.request('exit').catch(() => {});
+      // A child that dies while stopping fails the request; its exit code (awaited next) is what matters then.
+      await handle.request('exit').catch((err: Error) => console.warn(`${options.name}: exit request: ${err.message}`));
       await exited;
     },
   };
@@ -110,7 +111,13 @@ export function serveParent(handlers: Record<string, Handler>, onExit: () => Pro
   process.on('disconnect', function orphaned() {
     if (exiting) return;
     exiting = true;
-    onExit().finally(() => process.exit(0));
+    onExit().then(
+      () => process.exit(0),
+      (err: Error) => {
+        console.error(`orphaned child: clean-up failed: ${err.stack ?? err.message}`);
+        process.exit(1);
+      },
+    );
   });
   send({ ready: true });
 }

@@ -57,6 +57,8 @@ export const BrokerLogEntry = z.object({
   reason: z.string().optional(),
   port: z.int().optional(),
   wsPort: z.int().nullable().optional(),
+  /** Which Redis connection of a cluster instance (persistence, mq-sub, mq-pub). */
+  connection: z.string().optional(),
 });
 export type BrokerLogEntry = z.infer<typeof BrokerLogEntry>;
 export type BrokerLog = (entry: BrokerLogEntry) => void;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { failLoudly } from '../../gateway/src/adapters/process-guard.ts';
 import { startBroker } from './broker.ts';
 import { startClusterBroker } from './cluster.ts';
 import { loadCredentials } from './credentials.ts';
@@ -21,6 +22,7 @@ const Env = z.object({
 });
 
 async function main(): Promise<void> {
+  failLoudly('broker');
   const env = Env.safeParse(process.env);
   if (!env.success) {
     process.stderr.write(`broker configuration:\n${z.prettifyError(env.error)}\n`);
@@ -44,9 +46,14 @@ async function main(): Promise<void> {
       process.stderr.write(`credentials not reloaded: ${err.message}\n`);
     });
   });
-  async function shutdown(): Promise<void> {
-    await broker.stop();
-    process.exit(0);
+  function shutdown(): void {
+    broker.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`broker stop failed: ${err.stack ?? err.message}\n`);
+        process.exit(1);
+      },
+    );
   }
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

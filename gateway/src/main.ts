@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { buildApp } from './adapters/http/build-app.ts';
+import { failLoudly } from './adapters/process-guard.ts';
 import { Gateway } from './app/gateway.ts';
 import { createLogger, type Logger } from './app/logger.ts';
 import { ConfigError, type Env, loadConfigFile, parseEnv } from './config/config.ts';
@@ -72,6 +73,7 @@ export async function startGateway(opts: StartGatewayOptions): Promise<RunningGa
 }
 
 async function main(): Promise<void> {
+  failLoudly('gateway');
   const log = createLogger({ name: 'gateway' });
   try {
     const env = parseEnv(process.env);
@@ -85,7 +87,10 @@ async function main(): Promise<void> {
       if (!running) return;
       running.stop().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (err: Error) => {
+          log.error({ err: err.message, stack: err.stack }, 'stop failed');
+          process.exit(1);
+        },
       );
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));

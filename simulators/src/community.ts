@@ -307,7 +307,7 @@ export class SimCommunity extends EventEmitter {
     this.trip('tailgate', vehicle, rig);
     const state = this.stateOf(vehicle);
     state.where = 'inside';
-    void this.park(state, rig.zones).catch(() => {});
+    this.park(state, rig.zones).catch((err: unknown) => this.emit('deviceError', err));
     const leaveAt = this.clock.now() + Math.round(Math.max(0.2, this.random.exponential(1)) * HOUR_MS);
     this.later(leaveAt, () => this.move({ at: leaveAt, action: 'leave', vehicle }));
   }
@@ -407,8 +407,10 @@ export class SimCommunity extends EventEmitter {
       for (const barrier of this.devices.barriers) {
         if (barrier.isFaulty || !this.random.chance(barrierFaultPerHour)) continue;
         this.stats.barrierFaults++;
-        void barrier.setFault(true);
-        this.later(this.clock.now() + (5 + this.random.next() * 15) * MINUTE, () => void barrier.setFault(false));
+        barrier.setFault(true).catch((err: unknown) => this.emit('deviceError', err));
+        this.later(this.clock.now() + (5 + this.random.next() * 15) * MINUTE, () => {
+          barrier.setFault(false).catch((err: unknown) => this.emit('deviceError', err));
+        });
       }
       for (const device of this.devices.all) {
         if (!device.connected || !this.random.chance(offlinePerHour)) continue;

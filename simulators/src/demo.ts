@@ -7,6 +7,7 @@ import {
   importVehiclesCsv,
   importVisitorsCsv,
 } from '../../gateway/src/adapters/csv/registry-csv.ts';
+import { failLoudly } from '../../gateway/src/adapters/process-guard.ts';
 import type { Logger } from '../../gateway/src/app/logger.ts';
 import { createLogger } from '../../gateway/src/app/logger.ts';
 import { loadConfigFile, parseEnv } from '../../gateway/src/config/config.ts';
@@ -208,6 +209,7 @@ function localClock(epochMs: number): string {
 
 /** `npm start`: the demo as a program; environment HTTP_PORT, MQTT_PORT, MQTT_WS_PORT, DATA_DIR, DEMO_SPEED, … */
 async function main(): Promise<void> {
+  failLoudly('demo');
   const env = process.env;
   const num = (name: string, fallback: number) => {
     const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);

@@ -41,7 +41,8 @@ export class LaneRig {
   /** Run `work` when the vehicles ahead in this lane are through. */
   turn<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work);
-    this.queue = run.catch(() => {});
+    // The caller owns `run` and its failure; the queue only needs to know it is over, failed or not.
+    this.queue = run.then(settled, settled);
     return run;
   }
 
@@ -83,3 +84,5 @@ export class LaneRig {
     });
   }
 }
+
+function settled(): void {}

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { failLoudly } from '../../gateway/src/adapters/process-guard.ts';
 import { loadConfigFile } from '../../gateway/src/config/config.ts';
 import { SimCommunity } from './community.ts';
 import { readSimPasswords } from './credentials-cli.ts';
@@ -12,6 +13,7 @@ import { SimClock } from './sim-clock.ts';
  * ADMIN_PASSWORD (to register residents), SIM_SPEED (default 1: the gateway runs on the wall clock), SIM_SEED.
  */
 async function main(): Promise<void> {
+  failLoudly('simulators');
   const env = process.env;
   const configFile = resolve(env.GATEWAY_CONFIG ?? 'config/demo.yaml');
   const { config } = loadConfigFile(configFile);
@@ -65,7 +67,10 @@ async function main(): Promise<void> {
         clock.stop();
         process.exit(0);
       },
-      () => process.exit(1),
+      (err: Error) => {
+        process.stderr.write(`stop failed: ${err.stack ?? err.message}\n`);
+        process.exit(1);
+      },
     );
   }
   process.once('SIGINT', shutdown);

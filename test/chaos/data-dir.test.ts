@@ -76,21 +76,28 @@ describe('a data dir the gateway cannot write', () => {
 
     await enter('苏E50000');
     await until('the first car let in', () => commands.has('苏E50000'));
+    // Watched from now on; the loop below ends when the line is seen or the wait fails (the gateway exited), and the
+    // `await failed` after it reports that failure.
     const failed = gateway.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('ledger write failed'));
-    failed.catch(() => undefined);
+    let seen = false;
+    const watched = failed.then(
+      () => {
+        seen = true;
+      },
+      () => {
+        seen = true;
+      },
+    );
     fault();
     // A write can still land in space the ledger already holds; keep cars coming until one is refused.
     const refused: string[] = [];
-    let seen = false;
-    failed.then(() => {
-      seen = true;
-    });
     for (let i = 1; i <= 200 && !seen; i++) {
       const plate = `苏E5${String(i).padStart(4, '0')}`;
       refused.push(plate);
       await enter(plate);
       await until(`${plate} decided or refused`, () => seen || commands.has(plate), 10_000, 20);
     }
+    await watched;
     const line = await failed;
     expect(line.code).toMatch(/^SQLITE_(READONLY|FULL|IOERR)/);
     const last = refused.at(-1) ?? '';

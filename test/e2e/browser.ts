@@ -72,7 +72,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
       return page;
     },
     async close() {
-      await context.close().catch(() => undefined);
+      // Closing a context whose browser has already gone fails; there is nothing left to close then.
+      await context.close().catch((err: Error) => console.warn(`browser context close: ${err.message}`));
       await rm(profile, { recursive: true, force: true });
     },
   };

@@ -119,7 +119,7 @@ export async function startGatewayProcess(opts: GatewayProcessOptions): Promise<
         clearTimeout(timer);
         stopListening();
         reject(new Error(`gateway exited (${exit.code ?? exit.signal}) first:\n${output()}`));
-      });
+      }, reject);
     });
   }
 

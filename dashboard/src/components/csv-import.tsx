@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api } from '../api/client.ts';
 import type { ImportReply } from '../api/types.ts';
 import { type MessageKey, t } from '../i18n/i18n.ts';
+import { act } from './act.ts';
 import { MaybeError } from './fields.tsx';
 import { Card } from './ui.tsx';
 
@@ -36,14 +37,18 @@ export function CsvImport(props: { path: string; help: MessageKey; onDone: () =>
   return (
     <Card title={t('vehicles.import')} testId="csv-import">
       <p class="muted small">{t(props.help)}</p>
-      <input type="file" accept=".csv,text/csv" onChange={(e) => readFile(e.currentTarget.files?.[0])} />
+      <input
+        type="file"
+        accept=".csv,text/csv"
+        onChange={act('reading the CSV file', (e) => readFile(e.currentTarget.files?.[0]))}
+      />
       <textarea name="csv" rows={6} value={text} onInput={(e) => setText(e.currentTarget.value)} class="csv" />
       <div class="form-actions">
         <label class="check">
           <input type="checkbox" checked={strict} onChange={(e) => setStrict(e.currentTarget.checked)} />
           {t('registry.strict')}
         </label>
-        <button type="button" data-action="import" disabled={!text.trim()} onClick={run}>
+        <button type="button" data-action="import" disabled={!text.trim()} onClick={act('CSV import', run)}>
           {t('vehicles.importRun')}
         </button>
       </div>

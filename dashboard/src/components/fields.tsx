@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.ts';
+import { act } from './act.ts';
 import { ErrorBox } from './ui.tsx';
 
 /** A labelled text, date, time or datetime-local input (in the site's local time, as `format.ts` converts it). */
@@ -77,7 +78,7 @@ export function useDraft<D extends object>(initial: D | (() => D)) {
 export function useSubmit(
   run: () => Promise<void>,
   ready?: () => boolean,
-): { submit: (e: Event) => Promise<void>; error: unknown; busy: boolean } {
+): { submit: (e: Event) => void; error: unknown; busy: boolean } {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   async function submit(event: Event): Promise<void> {
@@ -93,7 +94,7 @@ export function useSubmit(
       setBusy(false);
     }
   }
-  return { submit, error, busy };
+  return { submit: act('submitting the form', submit), error, busy };
 }
 
 export function MaybeError(props: { error: unknown }) {

@@ -4,6 +4,7 @@ import { api, seg } from '../api/client.ts';
 import type { Household, Page } from '../api/types.ts';
 import { type Resource, useResource } from '../hooks.ts';
 import { t } from '../i18n/i18n.ts';
+import { act } from './act.ts';
 import { type Column, DataTable } from './data-table.tsx';
 import { MaybeError } from './fields.tsx';
 import { Async, Card } from './ui.tsx';
@@ -91,7 +92,7 @@ export function RegistryList<T>(props: {
             {t('vehicles.edit')}
           </button>
         )}
-        <button type="button" class="link danger" onClick={() => remove(row)}>
+        <button type="button" class="link danger" onClick={act('removing a row', () => remove(row))}>
           {t('vehicles.delete')}
         </button>
       </>

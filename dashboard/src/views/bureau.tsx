@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, download } from '../api/client.ts';
 import type { BureauRow, BureauView as Evaluation, IndicatorDefinitions } from '../api/types.ts';
+import { act } from '../components/act.ts';
 import { LineChart, TrendChart } from '../components/charts.tsx';
 import { Async, Card, Empty, ErrorBox, LevelBadge } from '../components/ui.tsx';
 import {
@@ -123,7 +124,7 @@ function Ranking(props: { data: Evaluation; period: string; defs: IndicatorDefin
               </button>
             ))}
           </span>
-          <button type="button" class="secondary" onClick={csv}>
+          <button type="button" class="secondary" onClick={act('CSV download', csv)}>
             {t('bureau.csv')}
           </button>
         </>

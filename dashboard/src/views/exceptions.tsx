@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, seg } from '../api/client.ts';
 import { useLiveEvents } from '../api/events.ts';
 import type { ParkingException, SiteInfo } from '../api/types.ts';
+import { act } from '../components/act.ts';
 import { Async, Empty, ErrorBox, plainText } from '../components/ui.tsx';
 import { normalisePlate, timeOnly } from '../format.ts';
 import { useResource, useThrottle } from '../hooks.ts';
@@ -98,7 +99,12 @@ function ExceptionRow(props: { item: ParkingException; path: string; canAct: boo
             onInput={(e) => setNote(e.currentTarget.value)}
           />
           {canConfirm && (
-            <button type="button" disabled={busy} onClick={() => resolve('confirm')} data-action="confirm">
+            <button
+              type="button"
+              disabled={busy}
+              onClick={act('confirming', () => resolve('confirm'))}
+              data-action="confirm"
+            >
               {t('exc.confirm')}
             </button>
           )}
@@ -113,7 +119,7 @@ function ExceptionRow(props: { item: ParkingException; path: string; canAct: boo
               <button
                 type="button"
                 disabled={busy || !plate.trim()}
-                onClick={() => resolve('correct')}
+                onClick={act('correcting', () => resolve('correct'))}
                 data-action="correct"
               >
                 {t('vehicles.save')}
@@ -128,7 +134,7 @@ function ExceptionRow(props: { item: ParkingException; path: string; canAct: boo
             type="button"
             class="secondary"
             disabled={busy}
-            onClick={() => resolve('dismiss')}
+            onClick={act('dismissing', () => resolve('dismiss'))}
             data-action="dismiss"
           >
             {t('exc.dismiss')}

@@ -3,6 +3,7 @@ import { setAuth, takeExpiredFlag } from '../api/auth.ts';
 import { ApiError, api } from '../api/client.ts';
 import type { LoginReply } from '../api/types.ts';
 import { PublicHeader } from '../app.tsx';
+import { act } from '../components/act.ts';
 import { TextField } from '../components/fields.tsx';
 import { errorText } from '../components/ui.tsx';
 import { t } from '../i18n/i18n.ts';
@@ -39,7 +40,7 @@ export function LoginView() {
     <div class="public">
       <PublicHeader />
       <main class="login-main">
-        <form class="card login" onSubmit={submit} data-testid="login-form">
+        <form class="card login" onSubmit={act('login', submit)} data-testid="login-form">
           <h1>{t('login.title')}</h1>
           <TextField
             label={t('login.username')}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, apiText, download, seg } from '../api/client.ts';
 import type { ReportRow, SiteInfo } from '../api/types.ts';
+import { act } from '../components/act.ts';
 import { type Column, DataTable } from '../components/data-table.tsx';
 import { MaybeError } from '../components/fields.tsx';
 import { Async, Card, LevelBadge } from '../components/ui.tsx';
@@ -104,13 +105,18 @@ export function ReportList(props: { siteId: string; timeZone?: string | undefine
               columns={columns}
               actions={(row) => (
                 <>
-                  <button type="button" class="link" data-action="view-report" onClick={() => view(row)}>
+                  <button
+                    type="button"
+                    class="link"
+                    data-action="view-report"
+                    onClick={act('opening the report', () => view(row))}
+                  >
                     {t('reports.view')}
                   </button>
-                  <button type="button" class="link" onClick={() => save(row, 'csv')}>
+                  <button type="button" class="link" onClick={act('CSV download', () => save(row, 'csv'))}>
                     CSV
                   </button>
-                  <button type="button" class="link" onClick={() => save(row, 'json')}>
+                  <button type="button" class="link" onClick={act('JSON download', () => save(row, 'json'))}>
                     JSON
                   </button>
                 </>

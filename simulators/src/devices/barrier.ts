@@ -83,7 +83,7 @@ export class SimBarrier extends SimDevice {
     const arrive = () => {
       if (this.faulty) return;
       this.state = state;
-      void this.report(state, cause, commandId);
+      this.background(`reporting ${state}`, this.report(state, cause, commandId));
       if (state === 'opened' && !this.holdOpen) this.scheduleClose(this.autoCloseMs);
     };
     if (this.state === state) arrive();
@@ -99,7 +99,7 @@ export class SimBarrier extends SimDevice {
       this.manualPending = false;
       // A broken arm lifted by hand is put down by hand and is still broken.
       this.state = this.faulty ? 'fault' : 'closed';
-      void this.report('closed', manual ? 'manual' : 'auto', null);
+      this.background('reporting closed', this.report('closed', manual ? 'manual' : 'auto', null));
     };
     this.cancelClose = this.clock.after(simMs, close);
   }

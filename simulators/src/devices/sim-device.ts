@@ -93,6 +93,17 @@ export abstract class SimDevice extends EventEmitter {
     return payload;
   }
 
+  /**
+   * Runs `work` without waiting for it, where nothing can wait (a timer, a broker callback): its failure is reported
+   * as a `deviceError` naming what was being done, never left as an unhandled rejection.
+   */
+  protected background(what: string, work: Promise<unknown>): void {
+    work.catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.emit('deviceError', new Error(`${this.deviceId}: ${what} failed: ${reason}`, { cause: err }));
+    });
+  }
+
   /** Connect, then publish the retained online status. */
   async start(): Promise<void> {
     const statusTopic = this.topics.build.deviceStatus({ site: this.site, device: this.deviceId });
@@ -130,7 +141,7 @@ export abstract class SimDevice extends EventEmitter {
     if (this.held === null && outOfOrderRate > 0 && this.random.chance(outOfOrderRate)) {
       const timer = setTimeout(
         function releaseHeld(this: SimDevice) {
-          void this.flushHeld();
+          this.background('sending a held event', this.flushHeld());
         }.bind(this),
         this.options.holdMs ?? 2000,
       );

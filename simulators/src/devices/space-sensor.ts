@@ -39,7 +39,7 @@ export class SimSpaceSensor extends SimDevice {
     if (this.heartbeatMs <= 0) return;
     const jitter = this.heartbeatMs * (0.9 + this.random.next() * 0.2);
     this.cancelHeartbeat = this.clock.after(jitter, () => {
-      void this.sendCurrent();
+      this.background('heartbeat', this.sendCurrent());
       this.scheduleHeartbeat();
     });
   }

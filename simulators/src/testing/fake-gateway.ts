@@ -15,8 +15,12 @@ export interface FakeGatewayOptions {
 export class FakeGateway {
   readonly entries: string[] = [];
   readonly paid: { plate: string | null; amountFen: number }[] = [];
+  /** Publishes that failed (the broker went away, the client was ended): a test can assert there were none. */
+  readonly failures: Error[] = [];
   private readonly topics: Topics = topicsFor();
   private commands = 0;
+  /** Replies still in flight: a broker callback cannot wait for them, so `stop()` does. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: FakeGatewayOptions) {}
 
@@ -28,6 +32,25 @@ export class FakeGateway {
     });
   }
 
+  /** Waits for every reply still in flight (call before ending the client, or its end rejects them). */
+  async stop(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
+  /** Sends a reply from a broker callback: kept until it settles, its failure recorded. */
+  private reply(publish: Promise<unknown>): void {
+    const tracked: Promise<void> = publish.then(
+      () => {
+        this.inFlight.delete(tracked);
+      },
+      (err: unknown) => {
+        this.inFlight.delete(tracked);
+        this.failures.push(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+    this.inFlight.add(tracked);
+  }
+
   private onMessage(topic: string, raw: Buffer): void {
     const matched = this.topics.match(topic);
     if (!matched || !('gate' in matched.params)) return;
@@ -37,21 +60,21 @@ export class FakeGateway {
       const read = PlatePayload.parse(json);
       if (read.lane === 'entry') {
         if (this.options.refused?.has(read.plate)) {
-          void this.display(gate, 'entry', [read.plate, '禁止通行'], 'red');
+          this.reply(this.display(gate, 'entry', [read.plate, '禁止通行'], 'red'));
           return;
         }
         this.entries.push(read.plate);
-        void this.display(gate, 'entry', [read.plate, '欢迎回家'], 'green');
-        void this.open(gate, 'entry', read.plate);
+        this.reply(this.display(gate, 'entry', [read.plate, '欢迎回家'], 'green'));
+        this.reply(this.open(gate, 'entry', read.plate));
       } else {
         const fen = this.options.feeFen ?? 500;
-        void this.display(gate, 'exit', [read.plate, `请缴费 ${(fen / 100).toFixed(2)}元`], 'yellow');
+        this.reply(this.display(gate, 'exit', [read.plate, `请缴费 ${(fen / 100).toFixed(2)}元`], 'yellow'));
       }
     } else if (matched.kind === 'payment') {
       const payment = PaymentPayload.parse(json);
       this.paid.push({ plate: payment.plate, amountFen: payment.amountFen });
-      void this.display(gate, 'exit', [payment.plate ?? '', '一路顺风'], 'green');
-      void this.open(gate, 'exit', payment.plate);
+      this.reply(this.display(gate, 'exit', [payment.plate ?? '', '一路顺风'], 'green'));
+      this.reply(this.open(gate, 'exit', payment.plate));
     }
   }
 

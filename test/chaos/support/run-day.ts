@@ -150,12 +150,12 @@ export async function runDay(opts: {
     async function killAtThresholds(): Promise<void> {
       for (const threshold of opts.killAfterCommands ?? []) {
         const running = gateway;
-        await new Promise<void>((resolve) => {
+        // Resolves with the kill, sent the moment the count is reached, and so waits for the process to be gone.
+        await new Promise<unknown>((resolve) => {
           onCommandCount = function killAt(count) {
             if (count < threshold) return;
             onCommandCount = null;
-            running?.kill('SIGKILL');
-            resolve();
+            resolve(running?.kill('SIGKILL'));
           };
           onCommandCount(commandMessages);
         });
