@@ -217,6 +217,46 @@ describe('HTTP API on a running gateway', () => {
     expect(stale.status).toBe(401);
   });
 
+  it('answers a signed callback for a plate with no open session as accepted and held, twice the same, and keeps the money', async () => {
+    const body = JSON.stringify({
+      paymentId: 'wx-held-1',
+      site: 's1',
+      plate: '皖A13579',
+      amountFen: 1000,
+      method: 'wechat',
+    });
+    const signed = () => {
+      const ts = String(Date.now());
+      return { 'content-type': 'application/json', 'x-timestamp': ts, 'x-signature': signCallback(SECRET, ts, body) };
+    };
+    const first = await call('POST', '/api/payments/callback', { payload: body, headers: signed() });
+    expect(first.status).toBe(202);
+    expect(first.json).toMatchObject({ ok: true, status: 'held', applied: true, sessionId: null });
+    const again = await call('POST', '/api/payments/callback', { payload: body, headers: signed() });
+    expect(again.status).toBe(202);
+    expect(again.json).toMatchObject({ ok: true, status: 'held', applied: false });
+    const kept = c.gateway.gateway.ledger.getPayment('callback/wx-held-1');
+    expect(kept).toMatchObject({ plate: '皖A13579', sessionId: null, amountFen: 1000 });
+    // A session the site does not have is still refused.
+    const unknownBody = JSON.stringify({
+      paymentId: 'wx-x',
+      site: 's1',
+      sessionId: 'nope',
+      amountFen: 100,
+      method: 'wechat',
+    });
+    const ts = String(Date.now());
+    const unknown = await call('POST', '/api/payments/callback', {
+      payload: unknownBody,
+      headers: {
+        'content-type': 'application/json',
+        'x-timestamp': ts,
+        'x-signature': signCallback(SECRET, ts, unknownBody),
+      },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   it('sets security headers', async () => {
     const res = await call('GET', '/api/public/sites');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

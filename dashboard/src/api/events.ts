@@ -72,14 +72,9 @@ class LiveStream {
   }
 
   private dispatch(kind: LiveEventKind, raw: string): void {
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      return;
-    }
-    noteGatewayTime(data.at);
-    const event: LiveEvent = { kind, site: typeof data.site === 'string' ? data.site : '', data };
+    const event = wireEvent(kind, raw);
+    if (!event) return;
+    noteGatewayTime(event.data.at);
     for (const listener of this.listeners) listener(event);
   }
 
@@ -102,6 +97,33 @@ class LiveStream {
 }
 
 export const liveStream = new LiveStream();
+
+/**
+ * The event the stream sent: its kind is the SSE event name, its data the gateway's typed event data (one schema,
+ * gateway/src/app/live-events.ts) with `site` and `at`. Only the envelope is checked here; the gateway built the rest.
+ */
+function wireEvent(kind: LiveEventKind, raw: string): LiveEvent | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isEnvelope(data)) return null;
+  // The one place a live event's type is taken on trust: the gateway sent it from its typed event (the SSE route).
+  return { kind, site: data.site, data } as LiveEvent;
+}
+
+function isEnvelope(data: unknown): data is { site: string; at: number } {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    'site' in data &&
+    typeof data.site === 'string' &&
+    'at' in data &&
+    typeof data.at === 'number'
+  );
+}
 
 /**
  * Call `onEvent` for each live event of `site` whose kind is in `kinds`, and `onResync` each time the stream

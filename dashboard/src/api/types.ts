@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { ImportResult } from '../../../gateway/src/adapters/csv/csv-table.ts';
 import type { User as GatewayUser } from '../../../gateway/src/adapters/sqlite/accounts.ts';
+import type { LiveEventData, LiveEventType } from '../../../gateway/src/app/live-events.ts';
 import type { ReasonCode } from '../../../gateway/src/domain/gate/reason-catalogue.ts';
 import type { IndicatorDefinition, IndicatorDefinitions } from '../../../gateway/src/domain/indicators/definitions.ts';
 import type {
@@ -227,5 +228,8 @@ export type ReportRow = {
   generatedAt: number;
 };
 
-export type LiveEventKind = 'decision' | 'display' | 'occupancy' | 'session' | 'exception' | 'barrier' | 'audit';
-export type LiveEvent = { kind: LiveEventKind; site: string; data: Record<string, unknown> };
+export type LiveEventKind = LiveEventType;
+/** One live event as the SSE stream sends it (`event: <kind>`): the gateway's event data with `site` and `at` added. */
+export type LiveEvent = {
+  [K in LiveEventType]: { kind: K; site: string; data: LiveEventData<K> & { site: string; at: number } };
+}[LiveEventType];

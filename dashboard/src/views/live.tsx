@@ -14,29 +14,13 @@ import { Lanes } from './lanes.tsx';
 type ShownDisplay = { gate: string; lane: string; display: LaneDisplay };
 
 /** A `display` event: the payload sent to the panel, with the gate and the gateway time it was sent at. */
-function displayOf(data: Record<string, unknown>): ShownDisplay | null {
+function displayOf(data: Extract<LiveEvent, { kind: 'display' }>['data']): ShownDisplay {
   const { gate, lane, lines, colour, voice, seconds, at } = data;
-  if (typeof gate !== 'string' || typeof lane !== 'string' || !Array.isArray(lines)) return null;
-  if (typeof seconds !== 'number' || typeof at !== 'number') return null;
-  return {
-    gate,
-    lane,
-    display: {
-      lines: lines.map(String),
-      colour: String(colour),
-      voice: typeof voice === 'string' ? voice : null,
-      seconds,
-      at,
-    },
-  };
+  return { gate, lane, display: { lines, colour, voice: voice ?? null, seconds, at } };
 }
 
 function withDisplay(lane: LaneView, shown: ShownDisplay): LaneView {
   return lane.gate === shown.gate && lane.lane === shown.lane ? { ...lane, display: shown.display } : lane;
-}
-
-function isOccupancy(data: Record<string, unknown>): boolean {
-  return typeof data.capacity === 'number' && typeof data.free === 'number' && Array.isArray(data.zones);
 }
 
 /** The control-room view: zones, the space map, lanes with their LED mirrors, and the exceptions queue. */
@@ -64,15 +48,13 @@ export function LiveView(props: { site: SiteInfo; canAct: boolean }) {
     ['occupancy', 'decision', 'display', 'barrier', 'session'],
     function onLive(event: LiveEvent) {
       if (event.kind === 'occupancy') {
-        const payload = (event.data.occupancy as Record<string, unknown> | undefined) ?? event.data;
-        if (isOccupancy(payload)) occupancy.setData(payload as unknown as OccupancyPayload);
-        else reloadOccupancy();
+        occupancy.setData(event.data);
         reloadSpaces();
         return;
       }
       if (event.kind === 'display') {
         const shown = displayOf(event.data);
-        if (shown && lanes.data) lanes.setData(lanes.data.map((lane) => withDisplay(lane, shown)));
+        if (lanes.data) lanes.setData(lanes.data.map((lane) => withDisplay(lane, shown)));
         return;
       }
       reloadLanes();

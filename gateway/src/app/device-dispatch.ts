@@ -3,19 +3,13 @@ import type { OccupancyEngine } from '../domain/occupancy/index.ts';
 import type { Site } from '../domain/site.ts';
 import type { ParsedMessage } from '../protocol/index.ts';
 import type { EventBus } from './event-bus.ts';
+import type { DeviceHealth } from './live-events.ts';
+
+export type { DeviceHealth } from './live-events.ts';
+
 import type { GateService } from './gate-service.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-
-export interface DeviceHealth {
-  id: string;
-  site: string;
-  kind: string;
-  online: boolean;
-  lastSeenAt: number;
-  battery: number | null;
-  firmware: string | null;
-}
 
 export interface BarrierView {
   state: 'opened' | 'closed' | 'fault';
@@ -185,7 +179,16 @@ export class DeviceDispatch {
             type: 'exception',
             site,
             at,
-            data: { id, kind: 'barrierFault', gate: message.params.gate, lane: p.lane },
+            data: {
+              status: 'open',
+              id,
+              kind: 'barrierFault',
+              gate: message.params.gate,
+              lane: p.lane,
+              plate: null,
+              readPlate: null,
+              sessionId: null,
+            },
           });
           metrics.inc('gateway_barrier_faults_total', { site });
         }

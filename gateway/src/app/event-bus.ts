@@ -1,26 +1,9 @@
 import { EventEmitter } from 'node:events';
+import type { LiveEvent } from './live-events.ts';
 
-export type LiveEventType =
-  | 'decision'
-  | 'display'
-  | 'occupancy'
-  | 'session'
-  | 'exception'
-  | 'barrier'
-  | 'audit'
-  | 'report'
-  | 'payment'
-  | 'space'
-  | 'device';
+export type { LiveEvent, LiveEventData, LiveEventType } from './live-events.ts';
 
-export interface LiveEvent {
-  type: LiveEventType;
-  site: string;
-  at: number;
-  data: unknown;
-}
-
-/** In-process fan-out of live events to the SSE stream and other listeners. */
+/** In-process fan-out of live events (typed by `LiveEvent`) to the SSE stream, the time series and other listeners. */
 export class EventBus {
   private readonly emitter = new EventEmitter();
 

@@ -51,8 +51,13 @@ export type PaymentInput = Pick<PaymentPayload, 'sessionId' | 'plate' | 'amountF
   source: 'terminal' | 'callback' | 'staff';
 };
 
+/**
+ * `applied` false: this payment id was recorded before (a redelivery), nothing changed. `held`: the payment named a
+ * plate with no open session; the money is kept and that plate's exit read takes it up.
+ */
 export type PaymentResult =
-  | { ok: true; applied: boolean; sessionId: string; dueFen: number }
+  | { ok: true; applied: boolean; held: false; sessionId: string; dueFen: number }
+  | { ok: true; applied: boolean; held: true; sessionId: null; dueFen: 0 }
   | { ok: false; reason: string };
 
 export async function applyPayment(
@@ -67,7 +72,11 @@ export async function applyPayment(
   if (!site) return { ok: false, reason: `unknown site ${siteId}` };
   const eventRef = claim ? `${claim.deviceId}/${claim.eventId}` : `payment/${input.paymentId}`;
   const result = ledger.transaction(() => {
-    if (claim && !ledger.claimEvent(claim.deviceId, claim.eventId, 'payment', at)) return { duplicate: true as const };
+    if (claim && !ledger.claimEvent(claim.deviceId, claim.eventId, 'payment', at))
+      return { kind: 'duplicate' as const };
+    // The same payment again (a retried callback): answer what was done with it, change nothing.
+    const known = ledger.getPayment(input.paymentId);
+    if (known) return { kind: 'known' as const, known };
     const plate = input.plate ? normalizePlate(input.plate).plate : null;
     const session = input.sessionId
       ? ledger.getSession(input.sessionId)
@@ -78,7 +87,7 @@ export async function applyPayment(
       // Nothing is lost: a payment for a plate with no open session is kept, and the plate's exit read takes it up
       // (a terminal's payment can reach the gateway before the exit read it followed).
       if (plate && !input.sessionId) {
-        ledger.addPayment({
+        const kept = {
           id: input.paymentId,
           site: siteId,
           sessionId: null,
@@ -87,9 +96,11 @@ export async function applyPayment(
           method: input.method,
           source: input.source,
           at,
-        });
+        };
+        ledger.addPayment(kept);
+        return { kind: 'held' as const, held: kept };
       }
-      return { missing: true as const };
+      return { kind: 'missing' as const };
     }
     const applied = ledger.addPayment({
       id: input.paymentId,
@@ -135,22 +146,65 @@ export async function applyPayment(
       });
       opens.push({ gate: pending.gate, commandId, reason });
     }
-    return { session: fresh, applied, dueFen: quote.dueFen, opens };
+    return { kind: 'applied' as const, session: fresh, applied, dueFen: quote.dueFen, opens };
   });
-  if ('duplicate' in result) {
+  if (result.kind === 'duplicate') {
     gate.deps.metrics.inc('gateway_duplicate_events_total', { kind: 'payment' });
     // Redelivered after a crash between the commit and the barrier command: the paid car still waits at the exit.
     await gate.republish(siteId, eventRef);
-    return { ok: true, applied: false, sessionId: input.sessionId ?? '', dueFen: 0 };
+    return { ok: true, applied: false, held: false, sessionId: input.sessionId ?? '', dueFen: 0 };
   }
-  if ('missing' in result) {
+  if (result.kind === 'known') {
+    const { known } = result;
+    gate.deps.metrics.inc('gateway_duplicate_events_total', { kind: 'payment' });
+    return known.sessionId
+      ? { ok: true, applied: false, held: false, sessionId: known.sessionId, dueFen: 0 }
+      : { ok: true, applied: false, held: true, sessionId: null, dueFen: 0 };
+  }
+  if (result.kind === 'missing') {
     gate.deps.metrics.inc('gateway_rejected_total', { reason: 'payment-no-session' });
-    return { ok: false, reason: 'no open session for this payment (kept for the plate, if it named one)' };
+    return { ok: false, reason: `no session ${input.sessionId ?? ''} at site ${siteId} for this payment` };
+  }
+  if (result.kind === 'held') {
+    gate.deps.metrics.inc('gateway_payments_held_total', { site: siteId });
+    gate.deps.metrics.inc('gateway_revenue_fen_total', { site: siteId, method: input.method }, input.amountFen);
+    gate.deps.bus.emit({
+      type: 'payment',
+      site: siteId,
+      at,
+      data: {
+        paymentId: input.paymentId,
+        sessionId: null,
+        plate: result.held.plate,
+        amountFen: input.amountFen,
+        method: input.method,
+        source: input.source,
+        // Not known until the plate's exit read gives the money its session.
+        userClass: 'unknown',
+        vehicleClass: 'unknown',
+      },
+    });
+    return { ok: true, applied: true, held: true, sessionId: null, dueFen: 0 };
   }
   // A retried online-payment callback (same payment id) after the same kind of crash.
   if (!result.applied && result.opens.length === 0) await gate.republish(siteId, eventRef);
   if (result.applied) {
     gate.deps.metrics.inc('gateway_revenue_fen_total', { site: siteId, method: input.method }, input.amountFen);
+    gate.deps.bus.emit({
+      type: 'payment',
+      site: siteId,
+      at,
+      data: {
+        paymentId: input.paymentId,
+        sessionId: result.session.id,
+        plate: result.session.plate,
+        amountFen: input.amountFen,
+        method: input.method,
+        source: input.source,
+        userClass: result.session.userClass,
+        vehicleClass: result.session.vehicleClass,
+      },
+    });
     gate.deps.bus.emit({
       type: 'session',
       site: siteId,
@@ -173,11 +227,14 @@ export async function applyPayment(
         plate: result.session.plate,
         action: 'open',
         reason: open.reason,
+        opened: true,
         sessionId: result.session.id,
+        credentialKind: result.session.credentialKind,
+        userClass: result.session.userClass,
       },
     });
   }
-  return { ok: true, applied: result.applied, sessionId: result.session.id, dueFen: result.dueFen };
+  return { ok: true, applied: result.applied, held: false, sessionId: result.session.id, dueFen: result.dueFen };
 }
 
 /** Staff open a barrier by hand: identity and reason are required and audited. */
@@ -196,8 +253,9 @@ export async function manualOpen(
     colour: 'green' as const,
     seconds: 10,
   };
-  const sessionId = ledger.transaction(() => {
+  const { sessionId, classes } = ledger.transaction(() => {
     let sessionId: string | null = null;
+    let classes: { credentialKind: Session['credentialKind']; userClass: string } | null = null;
     // The car at the barrier: the one staff named, if it is held here, else the latest read held at the lane.
     const held = input.lane === 'exit' ? ledger.heldAtLane(input.site, input.gate, input.lane) : [];
     const named = input.plate ? normalizePlate(input.plate).plate : null;
@@ -211,6 +269,7 @@ export async function manualOpen(
         ledger.markSession(session.id, { manualOpen: true });
         gate.closeSession({ ...session, manualOpen: true }, at, input.gate, 'MANUAL_OPEN', quote);
         sessionId = session.id;
+        classes = { credentialKind: session.credentialKind, userClass: session.userClass };
       }
       ledger.releaseExit(input.site, pending.sessionId);
     }
@@ -238,7 +297,7 @@ export async function manualOpen(
       reason: input.reason,
       detail: { commandId, plate: input.plate ?? null, sessionId },
     });
-    return sessionId;
+    return { sessionId, classes };
   });
   await gate.command(ref, commandId, 'MANUAL_OPEN', sessionId, input.plate ?? null, at);
   await gate.show(ref, display, at);
@@ -260,7 +319,10 @@ export async function manualOpen(
       plate: input.plate ?? '',
       action: 'open',
       reason: 'MANUAL_OPEN',
+      opened: true,
       sessionId,
+      credentialKind: classes?.credentialKind ?? null,
+      userClass: classes?.userClass ?? null,
     },
   });
   return { ok: true, commandId };

@@ -15,7 +15,7 @@ export { MAX_CLOCK_SKEW_MS, STALE_READ_MS } from './gate-ports.ts';
 /** A payment kept for a plate with no session is taken up by that plate's exit read within this time. */
 const UNAPPLIED_PAYMENT_MS = 30 * 60_000;
 
-type Outcome = { decision: GateDecision; sessionId: string | null; commandId: string | null };
+type Outcome = { decision: GateDecision; sessionId: string | null; commandId: string | null; stale: boolean };
 
 /** Decides at every lane: plate reads, payments, manual opens; writes the ledger, then commands devices. */
 export class GateService {
@@ -290,7 +290,7 @@ export class GateService {
       type: 'exception',
       site: ref.site.id,
       at,
-      data: { id, kind, gate: ref.gate, lane: ref.lane.lane, plate, readPlate, sessionId },
+      data: { status: 'open', id, kind, gate: ref.gate, lane: ref.lane.lane, plate, readPlate, sessionId },
     });
     return id;
   }
@@ -340,12 +340,12 @@ export class GateService {
       lane: ref.lane.lane,
       reason: decision.reason,
     });
-    return { decision, sessionId, commandId };
+    return { decision, sessionId, commandId, stale };
   }
 
   /** After the ledger commit: barrier command first (the latency that matters), then the display. */
   private async announce(ref: LaneRef, outcome: Outcome, at: number): Promise<void> {
-    const { decision, sessionId, commandId } = outcome;
+    const { decision, sessionId, commandId, stale } = outcome;
     if (commandId) await this.command(ref, commandId, decision.reason, sessionId, decision.plate || null, at);
     await this.show(ref, decision.display, at);
     // A stale read opens nothing (no command id), so nothing passes.
@@ -358,12 +358,15 @@ export class GateService {
         gate: ref.gate,
         lane: ref.lane.lane,
         plate: decision.plate,
-        action: decision.action,
+        action: stale ? 'late' : decision.action,
         reason: decision.reason,
+        opened: commandId !== null,
         message: decision.message,
         fuzzy: decision.fuzzy,
         dueFen: decision.dueFen,
         sessionId,
+        credentialKind: decision.credentialKind,
+        userClass: decision.userClass,
       },
     });
   }

@@ -1,38 +1,39 @@
 import type { TimeSeriesRecorder } from '../adapters/timeseries/index.ts';
-import type { SpaceChange } from '../domain/occupancy/index.ts';
-import type { DeviceHealth } from './device-dispatch.ts';
-import type { EventBus, LiveEvent } from './event-bus.ts';
+import type { EventBus, LiveEvent, LiveEventData } from './event-bus.ts';
 
-type DecisionData = { gate: string; lane: 'entry' | 'exit'; action: string; reason: string; credentialKind?: string };
-type PaymentData = { amountFen: number; method: string; userClass: string; vehicleClass: string };
-
-const ACTIONS: Record<string, 'allow' | 'deny' | 'refer'> = {
+/** How a gate outcome is counted in the series: a hold waits for money, a late read was no decision at the barrier. */
+const DECISIONS: Record<LiveEventData<'decision'>['action'], 'allow' | 'deny' | 'refer'> = {
   open: 'allow',
   deny: 'deny',
   refer: 'refer',
   hold: 'refer',
+  late: 'refer',
 };
 
-/** Feeds the live events into the time-series recorder (occupancy snapshots are recorded by the gateway's tick). */
+/**
+ * Feeds the live events into the time-series recorder (occupancy snapshots are recorded by the gateway's tick): every
+ * decision with its user class, a passage only where a barrier command went out, and every payment as revenue.
+ */
 export function bridgeTimeSeries(bus: EventBus, recorder: TimeSeriesRecorder): () => void {
   return bus.subscribe(function record(event: LiveEvent): void {
     switch (event.type) {
       case 'decision': {
-        const d = event.data as DecisionData;
+        const d = event.data;
         recorder.gateDecision({
           site: event.site,
           gate: d.gate,
           lane: d.lane,
-          decision: ACTIONS[d.action] ?? 'refer',
+          decision: DECISIONS[d.action],
           reason: d.reason,
-          ...(d.credentialKind ? { class: d.credentialKind } : {}),
+          ...(d.userClass ? { class: d.userClass } : {}),
+          ...(d.fuzzy ? { fuzzy: true } : {}),
           ts: event.at,
         });
-        if (d.action === 'open') recorder.gatePassage({ site: event.site, gate: d.gate, lane: d.lane, ts: event.at });
+        if (d.opened) recorder.gatePassage({ site: event.site, gate: d.gate, lane: d.lane, ts: event.at });
         return;
       }
       case 'payment': {
-        const p = event.data as PaymentData;
+        const p = event.data;
         recorder.revenue({
           site: event.site,
           amountFen: p.amountFen,
@@ -44,10 +45,10 @@ export function bridgeTimeSeries(bus: EventBus, recorder: TimeSeriesRecorder): (
         return;
       }
       case 'space':
-        recorder.spaceChange(event.data as SpaceChange);
+        recorder.spaceChange(event.data);
         return;
       case 'device': {
-        const h = event.data as DeviceHealth;
+        const h = event.data;
         recorder.deviceHealth({
           site: h.site,
           device: h.id,

@@ -319,6 +319,11 @@ export class Ledger {
     return true;
   }
 
+  getPayment(id: string): Payment | null {
+    const row = this.prepare('SELECT * FROM payments WHERE id = ?').get(id) as Row | undefined;
+    return row ? toPayment(row) : null;
+  }
+
   /** Payments kept for a plate that had no open session when they arrived (delivered before the car's exit read). */
   unappliedPayments(site: string, plate: string, since: number): Payment[] {
     return (

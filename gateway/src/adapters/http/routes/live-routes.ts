@@ -241,7 +241,7 @@ export function liveRoutes(gateway: Gateway): FastifyPluginAsyncZod {
         const unsubscribe = gateway.bus.subscribe(function forward(event) {
           if (!canSeeSite(user, event.site)) return;
           res.write(
-            `event: ${event.type}\ndata: ${JSON.stringify({ site: event.site, at: event.at, ...(event.data as object) })}\n\n`,
+            `event: ${event.type}\ndata: ${JSON.stringify({ site: event.site, at: event.at, ...event.data })}\n\n`,
           );
         });
         const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);

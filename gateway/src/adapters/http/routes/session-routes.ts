@@ -157,7 +157,7 @@ export function sessionRoutes(
             headers: z.object({ 'x-signature': z.string().max(128), 'x-timestamp': z.string().max(20) }).passthrough(),
           },
         },
-        async function paymentCallback(request) {
+        async function paymentCallback(request, reply) {
           if (!paymentSecret) throw new Errors.NotConfigured('PAYMENT_CALLBACK_SECRET');
           const timestamp = String(request.headers['x-timestamp']);
           const signature = String(request.headers['x-signature']);
@@ -188,7 +188,10 @@ export function sessionRoutes(
             now(),
           );
           if (!result.ok) throw new Errors.NotFound(result.reason);
-          return result;
+          // Money for a plate with no open session is kept for its exit read: accepted, not failed (and the same answer
+          // for a retried callback), so the provider does not treat a payment the gateway keeps as refused.
+          if (result.held) reply.code(202);
+          return { ...result, status: result.held ? 'held' : 'applied' };
         },
       );
     });
