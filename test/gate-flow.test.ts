@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reasonDisplay } from '../gateway/src/domain/gate/reason-catalogue.ts';
 import { type Community, nextMessage, plateEvent, startCommunity } from './support/community.ts';
 
 type Command = { action: string; reasonCode: string; sessionId: string | null; plate: string | null; lane: string };
@@ -146,6 +147,8 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     expect(shown.lines.join(' ')).toContain('6.00元');
     expect(gw.ledger.getSession(session.id)?.status).toBe('open');
 
+    const shownAfter: (Display & { seconds: number })[] = [];
+    led.on('message', (_topic, buf) => shownAfter.push(JSON.parse(buf.toString()) as Display & { seconds: number }));
     const command = await nextMessage<Command>(barrier, 'parking/s1/gate/g1/barrier/command', () =>
       pay.publishAsync(
         'parking/s1/gate/g1/payment',
@@ -163,6 +166,16 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
       ),
     );
     expect(command).toMatchObject({ action: 'open', reasonCode: 'EXIT_PAID', sessionId: session.id });
+    // The panel says what the reason catalogue says for EXIT_PAID, as for a plate read that opens for a paid car.
+    const expected = reasonDisplay('EXIT_PAID', { plate: '苏E10001' });
+    // The display is published right after the command, on the same connection.
+    for (let i = 0; i < 100 && shownAfter.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(shownAfter[0]).toMatchObject({
+      lines: expected.lines,
+      colour: expected.colour,
+      seconds: expected.seconds,
+      voice: expected.voice,
+    });
     const closed = gw.ledger.getSession(session.id)!;
     expect(closed).toMatchObject({ status: 'closed', feeFen: 600, paidFen: 600, closeReason: 'EXIT_PAID' });
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCallback } from '../gateway/src/adapters/http/routes/session-routes.ts';
+import { reasonDisplay } from '../gateway/src/domain/gate/reason-catalogue.ts';
 import { type Community, nextMessage, plateEvent, startCommunity } from './support/community.ts';
 
 const SECRET = 'test-callback-secret-0123456789';
@@ -149,6 +150,14 @@ describe('HTTP API on a running gateway', () => {
       },
     );
     expect(command).toMatchObject({ action: 'open', reasonCode: 'MANUAL_OPEN' });
+    // The panel text is the reason catalogue's MANUAL_OPEN, recorded with who opened and why.
+    const [decision] = c.gateway.gateway.ledger.recentDecisions('s1', 'g1', 'entry', 1);
+    expect(decision).toMatchObject({ reason: 'MANUAL_OPEN', action: 'open' });
+    expect(decision?.display).toMatchObject({
+      ...reasonDisplay('MANUAL_OPEN', {}),
+      actor: 'wang',
+      manualReason: '救护车无牌照',
+    });
     const audit = await call('GET', '/api/sites/s1/audit', { token: admin });
     const entry = (audit.json.items as { actor: string; action: string; reason: string }[]).find(
       (a) => a.action === 'manualOpen',

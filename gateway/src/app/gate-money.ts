@@ -1,9 +1,11 @@
-import type { GateDecision } from '../domain/gate/index.ts';
+import { manualOpen as manualOpenDecision, paidExit } from '../domain/gate/index.ts';
 import { normalizePlate } from '../domain/plate/index.ts';
+import { UserClass } from '../domain/registry/credential-resolver.ts';
 import type { Session } from '../domain/session/session.ts';
 import type { Site } from '../domain/site.ts';
 import type { PaymentPayload } from '../protocol/index.ts';
 import { type GateDeps, HOLD_LAPSES_MS, type LaneRef } from './gate-ports.ts';
+import type { LaneOutcomes, RecordedOutcome } from './lane-outcome.ts';
 
 /** The parts of the gate service that payments and manual opens use. */
 export interface GateCore {
@@ -17,22 +19,9 @@ export interface GateCore {
     reason: string,
     fee: { totalFen: number; items?: unknown },
   ): void;
-  command(
-    ref: LaneRef,
-    commandId: string,
-    reasonCode: string,
-    sessionId: string | null,
-    plate: string | null,
-    at: number,
-  ): Promise<void>;
-  show(ref: LaneRef, display: GateDecision['display'], at: number): Promise<void>;
   /** Re-sends the command and display recorded for an event ref, if any. */
   republish(siteId: string, eventRef: string): Promise<void>;
-}
-
-/** What the exit panel shows when a payment lets the car out. */
-function paidDisplay(plate: string) {
-  return { lines: [plate, '缴费成功', '一路平安'], voice: '缴费成功，一路平安', colour: 'green' as const, seconds: 10 };
+  readonly outcomes: LaneOutcomes;
 }
 
 export interface ManualOpenInput {
@@ -124,27 +113,20 @@ export async function applyPayment(
     const quote = fresh.noEntryRecord
       ? { totalFen: fresh.feeFen ?? 0, paidFen: fresh.paidFen, dueFen: (fresh.feeFen ?? 0) - fresh.paidFen }
       : fees.quoteSession(fresh, ledger.paymentsFor(fresh.id), settleAt);
-    const opens: { gate: string; commandId: string; reason: 'EXIT_PAID' | 'EXIT_PAID_WINDOW' }[] = [];
-    if (pending && quote.dueFen <= 0) {
+    const opens: RecordedOutcome[] = [];
+    const ref = pending ? gate.lane(siteId, pending.gate, 'exit') : null;
+    if (pending && ref && quote.dueFen <= 0) {
       const reason = at < pending.since ? 'EXIT_PAID_WINDOW' : 'EXIT_PAID';
       gate.closeSession(fresh, settleAt, pending.gate, reason, quote);
-      const commandId = gate.deps.newId();
-      ledger.recordDecision({
-        site: siteId,
-        gate: pending.gate,
-        lane: 'exit',
-        at: settleAt,
+      const decision = paidExit({
         plate: fresh.plate,
-        readPlate: null,
-        action: 'open',
         reason,
-        sessionId: fresh.id,
         credentialKind: fresh.credentialKind,
-        fuzzy: null,
-        display: { ...paidDisplay(fresh.plate), commandId },
-        eventRef,
+        userClass: UserClass.safeParse(fresh.userClass).data ?? null,
       });
-      opens.push({ gate: pending.gate, commandId, reason });
+      opens.push(
+        gate.outcomes.record({ ref, at: settleAt, decision, read: null, sessionId: fresh.id, eventRef, stale: false }),
+      );
     }
     return { kind: 'applied' as const, session: fresh, applied, dueFen: quote.dueFen, opens };
   });
@@ -212,28 +194,7 @@ export async function applyPayment(
       data: { sessionId: result.session.id, paidFen: result.session.paidFen },
     });
   }
-  for (const open of result.opens) {
-    const ref = gate.lane(siteId, open.gate, 'exit')!;
-    await gate.command(ref, open.commandId, open.reason, result.session.id, result.session.plate, at);
-    await gate.show(ref, paidDisplay(result.session.plate), at);
-    gate.deps.occupancy.passage(siteId, open.gate, 'exit', at);
-    gate.deps.bus.emit({
-      type: 'decision',
-      site: siteId,
-      at,
-      data: {
-        gate: open.gate,
-        lane: 'exit',
-        plate: result.session.plate,
-        action: 'open',
-        reason: open.reason,
-        opened: true,
-        sessionId: result.session.id,
-        credentialKind: result.session.credentialKind,
-        userClass: result.session.userClass,
-      },
-    });
-  }
+  for (const open of result.opens) await gate.outcomes.announce(open);
   return { ok: true, applied: result.applied, held: false, sessionId: result.session.id, dueFen: result.dueFen };
 }
 
@@ -244,21 +205,17 @@ export async function manualOpen(
 ): Promise<{ ok: true; commandId: string } | { ok: false; reason: string }> {
   const ref = gate.lane(input.site, input.gate, input.lane);
   if (!ref) return { ok: false, reason: `unknown lane ${input.gate}/${input.lane}` };
+  const named = input.plate ? normalizePlate(input.plate).plate : null;
+  const decided = manualOpenDecision({ plate: named ?? '', staff: input.actor, reason: input.reason });
+  if (!decided.ok) return decided;
   const at = gate.deps.clock.now();
   const { ledger } = gate.deps;
-  const commandId = gate.deps.newId();
-  const display = {
-    lines: [input.plate ?? '人工开闸', '请通行'],
-    voice: '请通行',
-    colour: 'green' as const,
-    seconds: 10,
-  };
-  const { sessionId, classes } = ledger.transaction(() => {
+  const eventRef = `manual/${gate.deps.newId()}`;
+  const recorded = ledger.transaction(() => {
     let sessionId: string | null = null;
-    let classes: { credentialKind: Session['credentialKind']; userClass: string } | null = null;
+    let decision = decided.decision;
     // The car at the barrier: the one staff named, if it is held here, else the latest read held at the lane.
     const held = input.lane === 'exit' ? ledger.heldAtLane(input.site, input.gate, input.lane) : [];
-    const named = input.plate ? normalizePlate(input.plate).plate : null;
     const pending = held.find((h) => named !== null && ledger.getSession(h.sessionId)?.plate === named) ?? held[0];
     if (pending) {
       const session = ledger.getSession(pending.sessionId);
@@ -269,24 +226,23 @@ export async function manualOpen(
         ledger.markSession(session.id, { manualOpen: true });
         gate.closeSession({ ...session, manualOpen: true }, at, input.gate, 'MANUAL_OPEN', quote);
         sessionId = session.id;
-        classes = { credentialKind: session.credentialKind, userClass: session.userClass };
+        decision = {
+          ...decision,
+          credentialKind: session.credentialKind,
+          userClass: UserClass.safeParse(session.userClass).data ?? null,
+        };
       }
       ledger.releaseExit(input.site, pending.sessionId);
     }
-    ledger.recordDecision({
-      site: input.site,
-      gate: input.gate,
-      lane: input.lane,
+    const outcome = gate.outcomes.record({
+      ref,
       at,
-      plate: input.plate ?? null,
-      readPlate: null,
-      action: 'open',
-      reason: 'MANUAL_OPEN',
+      decision,
+      read: null,
       sessionId,
-      credentialKind: null,
-      fuzzy: null,
-      display: { ...display, commandId, actor: input.actor, manualReason: input.reason },
-      eventRef: `manual/${commandId}`,
+      eventRef,
+      stale: false,
+      note: { actor: input.actor, manualReason: input.reason },
     });
     ledger.audit({
       at,
@@ -295,13 +251,11 @@ export async function manualOpen(
       site: input.site,
       target: `${input.gate}/${input.lane}`,
       reason: input.reason,
-      detail: { commandId, plate: input.plate ?? null, sessionId },
+      detail: { commandId: outcome.commandId, plate: input.plate ?? null, sessionId },
     });
-    return { sessionId, classes };
+    return outcome;
   });
-  await gate.command(ref, commandId, 'MANUAL_OPEN', sessionId, input.plate ?? null, at);
-  await gate.show(ref, display, at);
-  gate.deps.occupancy.passage(input.site, input.gate, input.lane, at);
+  await gate.outcomes.announce(recorded);
   gate.deps.metrics.inc('gateway_manual_opens_total', { site: input.site });
   gate.deps.bus.emit({
     type: 'audit',
@@ -309,21 +263,5 @@ export async function manualOpen(
     at,
     data: { actor: input.actor, action: 'manualOpen', target: `${input.gate}/${input.lane}`, reason: input.reason },
   });
-  gate.deps.bus.emit({
-    type: 'decision',
-    site: input.site,
-    at,
-    data: {
-      gate: input.gate,
-      lane: input.lane,
-      plate: input.plate ?? '',
-      action: 'open',
-      reason: 'MANUAL_OPEN',
-      opened: true,
-      sessionId,
-      credentialKind: classes?.credentialKind ?? null,
-      userClass: classes?.userClass ?? null,
-    },
-  });
-  return { ok: true, commandId };
+  return { ok: true, commandId: recorded.commandId ?? '' };
 }

@@ -1,12 +1,14 @@
-import type { Ledger } from '../adapters/sqlite/ledger.ts';
-import { decideEntry, decideExit, type GateDecision, overstays, type PlateRead } from '../domain/gate/index.ts';
+import { z } from 'zod';
+import { decideEntry, decideExit, overstays, type PlateRead } from '../domain/gate/index.ts';
+import { Display } from '../domain/gate/reason-catalogue.ts';
 import { matchPlate, normalizePlate, type PlateMatch } from '../domain/plate/index.ts';
 import { type Credential, resolveCredential } from '../domain/registry/index.ts';
 import { openSession, type Session } from '../domain/session/session.ts';
 import type { Site } from '../domain/site.ts';
-import type { BarrierCommandPayload, DisplayPayload, PlatePayload } from '../protocol/index.ts';
+import type { PlatePayload } from '../protocol/index.ts';
 import { applyPayment, type ManualOpenInput, manualOpen, type PaymentInput, type PaymentResult } from './gate-money.ts';
 import { type GateDeps, type LaneRef, MAX_CLOCK_SKEW_MS, STALE_READ_MS } from './gate-ports.ts';
+import { LaneOutcomes, type RecordedOutcome } from './lane-outcome.ts';
 import { localClockTime } from './local-time.ts';
 
 export type { GateDeps, LaneRef, OccupancyPort, RegistryPort } from './gate-ports.ts';
@@ -15,14 +17,18 @@ export { MAX_CLOCK_SKEW_MS, STALE_READ_MS } from './gate-ports.ts';
 /** A payment kept for a plate with no session is taken up by that plate's exit read within this time. */
 const UNAPPLIED_PAYMENT_MS = 30 * 60_000;
 
-type Outcome = { decision: GateDecision; sessionId: string | null; commandId: string | null; stale: boolean };
+/** The display a decision was recorded with, and its barrier command id (null when nothing opened). */
+const RecordedDisplay = Display.extend({ commandId: z.string().nullable().default(null) });
 
 /** Decides at every lane: plate reads, payments, manual opens; writes the ledger, then commands devices. */
 export class GateService {
   private readonly sites: Map<string, Site>;
+  /** Every lane outcome (plate read, paid exit, manual open) is recorded and announced through this one path. */
+  readonly outcomes: LaneOutcomes;
 
   constructor(readonly deps: GateDeps) {
     this.sites = new Map(deps.config.sites.map((s) => [s.id, s]));
+    this.outcomes = new LaneOutcomes(deps);
   }
 
   site(id: string): Site | undefined {
@@ -66,7 +72,7 @@ export class GateService {
     // The decision commits to the WAL without waiting for the disk (it survives a crash at once); the fsync that makes
     // it survive a power cut too comes right after the barrier command, off the driver's wait.
     const outcome = ledger.unsynced(() =>
-      ledger.transaction((): Outcome | null => {
+      ledger.transaction((): RecordedOutcome | null => {
         if (!ledger.claimEvent(payload.deviceId, payload.eventId, 'plate', receivedAt)) return null;
         return payload.lane === 'entry'
           ? this.entry(ref, payload, at, eventRef, stale)
@@ -78,7 +84,7 @@ export class GateService {
       await this.republish(siteId, eventRef);
       return;
     }
-    await this.announce(ref, outcome, at);
+    await this.outcomes.announce(outcome);
     // After this turn's writes have gone to the sockets (the MQTT link flushes on the next tick).
     setImmediate(() => {
       try {
@@ -116,7 +122,7 @@ export class GateService {
     );
   }
 
-  private entry(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): Outcome {
+  private entry(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): RecordedOutcome {
     const { ledger } = this.deps;
     const site = ref.site;
     const read = this.read(site, payload, () => this.deps.registry.plates(site.id), false);
@@ -144,7 +150,9 @@ export class GateService {
           breakdown: null,
           closeReason: 'PASSBACK_STALE',
         });
-        this.raise(ref, at, 'passback', plate, read.plate, open.id, { reason: 'a new entry closed the open session' });
+        this.outcomes.raise(ref, at, 'passback', plate, read.plate, open.id, {
+          reason: 'a new entry closed the open session',
+        });
       }
       sessionId = this.deps.newId();
       const cls = this.vehicleOf(site.id, plate);
@@ -165,10 +173,10 @@ export class GateService {
         }),
       );
     }
-    return this.record(ref, decision, read, at, eventRef, sessionId, stale);
+    return this.outcomes.record({ ref, at, decision, read, sessionId, eventRef, stale });
   }
 
-  private exit(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): Outcome {
+  private exit(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): RecordedOutcome {
     const { ledger, fees } = this.deps;
     const site = ref.site;
     const read = this.read(site, payload, () => ledger.openPlates(site.id), true);
@@ -236,7 +244,7 @@ export class GateService {
         ledger.holdExit(site.id, ref.gate, 'exit', sessionId, at);
       }
     }
-    return this.record(ref, decision, read, at, eventRef, sessionId, stale);
+    return this.outcomes.record({ ref, at, decision, read, sessionId, eventRef, stale });
   }
 
   closeSession(
@@ -266,171 +274,21 @@ export class GateService {
     };
   }
 
-  private raise(
-    ref: LaneRef,
-    at: number,
-    kind: Parameters<Ledger['raiseException']>[0]['kind'],
-    plate: string | null,
-    readPlate: string | null,
-    sessionId: string | null,
-    detail: unknown,
-  ): number {
-    const id = this.deps.ledger.raiseException({
-      site: ref.site.id,
-      at,
-      kind,
-      gate: ref.gate,
-      lane: ref.lane.lane,
-      plate,
-      readPlate,
-      sessionId,
-      detail,
-    });
-    this.deps.bus.emit({
-      type: 'exception',
-      site: ref.site.id,
-      at,
-      data: { status: 'open', id, kind, gate: ref.gate, lane: ref.lane.lane, plate, readPlate, sessionId },
-    });
-    return id;
-  }
-
-  private record(
-    ref: LaneRef,
-    decision: GateDecision,
-    read: PlateRead,
-    at: number,
-    eventRef: string,
-    sessionId: string | null,
-    stale: boolean,
-  ): Outcome {
-    const commandId = decision.action === 'open' && !stale ? this.deps.newId() : null;
-    this.deps.ledger.recordDecision({
-      site: ref.site.id,
-      gate: ref.gate,
-      lane: ref.lane.lane,
-      at,
-      plate: decision.plate || null,
-      readPlate: read.plate || null,
-      action: stale ? 'late' : decision.action,
-      reason: decision.reason,
-      sessionId,
-      credentialKind: decision.credentialKind,
-      fuzzy: decision.fuzzy,
-      display: {
-        ...decision.display,
-        commandId,
-        message: decision.message,
-        dueFen: decision.dueFen,
-        flags: decision.flags,
-      },
-      eventRef,
-    });
-    if (decision.fuzzy)
-      this.raise(ref, at, 'fuzzyMatch', decision.fuzzy.matched, decision.fuzzy.read, sessionId, decision.fuzzy);
-    if (read.match.kind === 'ambiguous') {
-      this.raise(ref, at, 'ambiguousRead', null, read.plate, null, { candidates: read.match.candidates });
-    }
-    if (read.match.kind === 'none') this.raise(ref, at, 'noPlate', null, null, null, null);
-    if (decision.flags.includes('noEntryRecord')) {
-      this.raise(ref, at, 'noEntryRecord', decision.plate, read.plate, sessionId, { reason: decision.reason });
-    }
-    this.deps.metrics.inc('gateway_decisions_total', {
-      site: ref.site.id,
-      lane: ref.lane.lane,
-      reason: decision.reason,
-    });
-    return { decision, sessionId, commandId, stale };
-  }
-
-  /** After the ledger commit: barrier command first (the latency that matters), then the display. */
-  private async announce(ref: LaneRef, outcome: Outcome, at: number): Promise<void> {
-    const { decision, sessionId, commandId, stale } = outcome;
-    if (commandId) await this.command(ref, commandId, decision.reason, sessionId, decision.plate || null, at);
-    await this.show(ref, decision.display, at);
-    // A stale read opens nothing (no command id), so nothing passes.
-    if (commandId) this.deps.occupancy.passage(ref.site.id, ref.gate, ref.lane.lane, at);
-    this.deps.bus.emit({
-      type: 'decision',
-      site: ref.site.id,
-      at,
-      data: {
-        gate: ref.gate,
-        lane: ref.lane.lane,
-        plate: decision.plate,
-        action: stale ? 'late' : decision.action,
-        reason: decision.reason,
-        opened: commandId !== null,
-        message: decision.message,
-        fuzzy: decision.fuzzy,
-        dueFen: decision.dueFen,
-        sessionId,
-        credentialKind: decision.credentialKind,
-        userClass: decision.userClass,
-      },
-    });
-  }
-
   /** A redelivered event: send the same commands again (same command id), so a crash never strands a car. */
   async republish(siteId: string, eventRef: string): Promise<void> {
-    const row = this.deps.ledger.db
-      .prepare(
-        'SELECT gate, lane, action, reason, session_id, plate, display, at FROM decisions WHERE site = ? AND event_ref = ?',
-      )
-      .get(siteId, eventRef) as
-      | {
-          gate: string;
-          lane: 'entry' | 'exit';
-          action: string;
-          reason: string;
-          session_id: string | null;
-          plate: string | null;
-          display: string;
-          at: number;
-        }
-      | undefined;
-    if (!row) return;
+    const row = this.deps.ledger.decisionByEvent(siteId, eventRef);
+    if (!row || (row.lane !== 'entry' && row.lane !== 'exit')) return;
     const ref = this.lane(siteId, row.gate, row.lane);
     if (!ref) return;
-    const display = JSON.parse(row.display) as GateDecision['display'] & { commandId: string | null };
-    if (display.commandId) await this.command(ref, display.commandId, row.reason, row.session_id, row.plate, row.at);
-    await this.show(ref, display, row.at);
-  }
-
-  async command(
-    ref: LaneRef,
-    commandId: string,
-    reasonCode: string,
-    sessionId: string | null,
-    plate: string | null,
-    at: number,
-  ): Promise<void> {
-    const payload: BarrierCommandPayload = {
-      commandId,
-      ts: Math.max(at, this.deps.clock.now()),
-      lane: ref.lane.lane,
-      action: 'open',
-      reasonCode,
-      sessionId,
-      plate,
-    };
-    await this.deps.publisher.publish(
-      this.deps.topics.build.barrierCommand({ site: ref.site.id, gate: ref.gate }),
-      payload,
-    );
-  }
-
-  async show(ref: LaneRef, display: GateDecision['display'], at: number): Promise<void> {
-    const payload: DisplayPayload = {
-      ts: Math.max(at, this.deps.clock.now()),
-      lane: ref.lane.lane,
-      lines: display.lines,
-      colour: display.colour,
-      seconds: display.seconds,
-      ...(display.voice ? { voice: display.voice } : {}),
-    };
-    await this.deps.publisher.publish(this.deps.topics.build.display({ site: ref.site.id, gate: ref.gate }), payload);
-    this.deps.bus.emit({ type: 'display', site: ref.site.id, at, data: { gate: ref.gate, ...payload } });
+    const display = RecordedDisplay.parse(row.display);
+    await this.outcomes.republish(ref, {
+      commandId: display.commandId,
+      reason: row.reason,
+      sessionId: row.sessionId,
+      plate: row.plate,
+      at: row.at,
+      display,
+    });
   }
 
   /** Flags each visitor still inside past their window (once per session), for staff. */
@@ -457,7 +315,7 @@ export class GateService {
       for (const over of overstays(inside, at, site.policies)) {
         if (flagged.has(over.sessionId)) continue;
         const gate = site.gates[0]!;
-        this.raise(
+        this.outcomes.raise(
           { site, gate: gate.id, lane: gate.lanes[0]! },
           at,
           'visitorOverstay',

@@ -391,6 +391,14 @@ export class Ledger {
     };
   }
 
+  /** The decision recorded for a device event, payment or staff action (its event ref), if any. */
+  decisionByEvent(site: string, eventRef: string): DecisionRow | null {
+    const row = this.prepare('SELECT * FROM decisions WHERE site = ? AND event_ref = ?').get(site, eventRef) as
+      | Row
+      | undefined;
+    return row ? this.toDecision(row) : null;
+  }
+
   decisionsFor(sessionId: string): DecisionRow[] {
     return (this.prepare('SELECT * FROM decisions WHERE session_id = ? ORDER BY id').all(sessionId) as Row[]).map((r) =>
       this.toDecision(r),

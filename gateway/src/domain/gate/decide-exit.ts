@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ResolvedKind } from '../registry/credential-resolver.ts';
+import { ResolvedKind, UserClass } from '../registry/credential-resolver.ts';
 import { EpochMs } from '../registry/registry.schema.ts';
 import type { Policies } from '../site.ts';
 import { buildDecision, readFlags } from './decide-entry.ts';
@@ -35,6 +35,37 @@ export function decideExit(input: ExitInput): GateDecision {
   if (inWindow) return buildDecision('open', 'EXIT_PAID_WINDOW', read, {}, { ...who, dueFen });
   if (dueFen > 0) return buildDecision('hold', 'EXIT_FEE_DUE', read, { dueFen }, { ...who, dueFen });
   return buildDecision('open', fee.paidFen > 0 ? 'EXIT_PAID' : 'EXIT_FREE', read, {}, { ...who, dueFen: 0 });
+}
+
+export const PaidExitInput = z.object({
+  plate: z.string(),
+  /** `EXIT_PAID`: paid while held at the barrier; `EXIT_PAID_WINDOW`: paid before the read that was held. */
+  reason: z.enum(['EXIT_PAID', 'EXIT_PAID_WINDOW']),
+  credentialKind: ResolvedKind.nullable(),
+  userClass: UserClass.nullable(),
+});
+export type PaidExitInput = z.infer<typeof PaidExitInput>;
+
+/** A car held at the exit, let out by its payment: the panel says what the reason catalogue says for the reason. */
+export function paidExit(input: PaidExitInput): GateDecision {
+  const read: PlateRead = {
+    plate: input.plate,
+    format: 'unknown',
+    confidence: 1,
+    match: { kind: 'exact', plate: input.plate },
+  };
+  return buildDecision(
+    'open',
+    input.reason,
+    read,
+    {},
+    {
+      credentialKind: input.credentialKind,
+      userClass: input.userClass,
+      flags: [],
+      dueFen: 0,
+    },
+  );
 }
 
 export const ManualOpenInput = z.object({

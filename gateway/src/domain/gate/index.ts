@@ -7,6 +7,8 @@ export {
   manualOpen,
   Overstay,
   overstays,
+  PaidExitInput,
+  paidExit,
 } from './decide-exit.ts';
 export {
   DecisionFlag,

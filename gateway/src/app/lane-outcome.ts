@@ -1,0 +1,195 @@
+import type { Ledger } from '../adapters/sqlite/ledger.ts';
+import type { GateDecision, PlateRead } from '../domain/gate/index.ts';
+import type { BarrierCommandPayload, DisplayPayload } from '../protocol/index.ts';
+import type { GateDeps, LaneRef } from './gate-ports.ts';
+
+/**
+ * What happened at a lane: a plate read decided, a held car let out by its payment, a barrier opened by staff.
+ * Every one goes through `LaneOutcomes`: recorded with its exceptions inside the caller's ledger transaction, then,
+ * after the commit, announced in one order (barrier command, display, passage, live event).
+ */
+export interface LaneOutcome {
+  ref: LaneRef;
+  /** When it happened (device time of the read, or the time the stay ended for a paid exit). */
+  at: number;
+  /** From the domain: action, reason, plate, display (the reason catalogue), message, classes. */
+  decision: GateDecision;
+  /** The camera's read, when a plate read led here (a payment or a manual open has none). */
+  read: PlateRead | null;
+  sessionId: string | null;
+  /** The device event, payment or staff action it answers: a redelivery finds it by this ref. */
+  eventRef: string;
+  /** A read that arrived after the car had gone: recorded as `late`, opens nothing. */
+  stale: boolean;
+  /** Kept with the recorded display (who opened by hand and why). */
+  note?: Record<string, string>;
+}
+
+export interface RecordedOutcome extends LaneOutcome {
+  /** The barrier command's id; null when nothing opens. */
+  commandId: string | null;
+}
+
+type ExceptionKind = Parameters<Ledger['raiseException']>[0]['kind'];
+
+/** The one path from a lane outcome to the ledger, the devices, occupancy and the live stream. */
+export class LaneOutcomes {
+  constructor(private readonly deps: GateDeps) {}
+
+  /** Inside the caller's transaction: the decision with its command id, and the exceptions it raises. */
+  record(outcome: LaneOutcome): RecordedOutcome {
+    const { ref, decision, read, at, sessionId, stale } = outcome;
+    const commandId = decision.action === 'open' && !stale ? this.deps.newId() : null;
+    this.deps.ledger.recordDecision({
+      site: ref.site.id,
+      gate: ref.gate,
+      lane: ref.lane.lane,
+      at,
+      plate: decision.plate || null,
+      readPlate: read?.plate || null,
+      action: stale ? 'late' : decision.action,
+      reason: decision.reason,
+      sessionId,
+      credentialKind: decision.credentialKind,
+      fuzzy: decision.fuzzy,
+      display: {
+        ...decision.display,
+        commandId,
+        message: decision.message,
+        dueFen: decision.dueFen,
+        flags: decision.flags,
+        ...outcome.note,
+      },
+      eventRef: outcome.eventRef,
+    });
+    if (decision.fuzzy)
+      this.raise(ref, at, 'fuzzyMatch', decision.fuzzy.matched, decision.fuzzy.read, sessionId, decision.fuzzy);
+    if (read?.match.kind === 'ambiguous') {
+      this.raise(ref, at, 'ambiguousRead', null, read.plate, null, { candidates: read.match.candidates });
+    }
+    if (read?.match.kind === 'none') this.raise(ref, at, 'noPlate', null, null, null, null);
+    if (decision.flags.includes('noEntryRecord')) {
+      this.raise(ref, at, 'noEntryRecord', decision.plate, read?.plate ?? null, sessionId, { reason: decision.reason });
+    }
+    this.deps.metrics.inc('gateway_decisions_total', {
+      site: ref.site.id,
+      lane: ref.lane.lane,
+      reason: decision.reason,
+    });
+    return { ...outcome, commandId };
+  }
+
+  /** An exception for staff, in the ledger and on the live stream. */
+  raise(
+    ref: LaneRef,
+    at: number,
+    kind: ExceptionKind,
+    plate: string | null,
+    readPlate: string | null,
+    sessionId: string | null,
+    detail: unknown,
+  ): number {
+    const id = this.deps.ledger.raiseException({
+      site: ref.site.id,
+      at,
+      kind,
+      gate: ref.gate,
+      lane: ref.lane.lane,
+      plate,
+      readPlate,
+      sessionId,
+      detail,
+    });
+    this.deps.bus.emit({
+      type: 'exception',
+      site: ref.site.id,
+      at,
+      data: { status: 'open', id, kind, gate: ref.gate, lane: ref.lane.lane, plate, readPlate, sessionId },
+    });
+    return id;
+  }
+
+  /**
+   * After the commit: the barrier command first (the latency that matters), then the display; the passage and the
+   * live event only for what was recorded. A late read opens nothing, so nothing passes.
+   */
+  async announce(outcome: RecordedOutcome): Promise<void> {
+    const { ref, decision, sessionId, commandId, at } = outcome;
+    if (commandId) await this.command(ref, commandId, decision.reason, sessionId, decision.plate || null, at);
+    await this.show(ref, decision.display, at);
+    if (commandId) this.deps.occupancy.passage(ref.site.id, ref.gate, ref.lane.lane, at);
+    this.deps.bus.emit({
+      type: 'decision',
+      site: ref.site.id,
+      at,
+      data: {
+        gate: ref.gate,
+        lane: ref.lane.lane,
+        plate: decision.plate,
+        action: outcome.stale ? 'late' : decision.action,
+        reason: decision.reason,
+        opened: commandId !== null,
+        message: decision.message,
+        fuzzy: decision.fuzzy,
+        dueFen: decision.dueFen,
+        sessionId,
+        credentialKind: decision.credentialKind,
+        userClass: decision.userClass,
+      },
+    });
+  }
+
+  /** A redelivered event: send the same command (same command id) and display again, so a crash never strands a car. */
+  async republish(
+    ref: LaneRef,
+    recorded: {
+      commandId: string | null;
+      reason: string;
+      sessionId: string | null;
+      plate: string | null;
+      at: number;
+      display: GateDecision['display'];
+    },
+  ): Promise<void> {
+    if (recorded.commandId) {
+      await this.command(ref, recorded.commandId, recorded.reason, recorded.sessionId, recorded.plate, recorded.at);
+    }
+    await this.show(ref, recorded.display, recorded.at);
+  }
+
+  private async command(
+    ref: LaneRef,
+    commandId: string,
+    reasonCode: string,
+    sessionId: string | null,
+    plate: string | null,
+    at: number,
+  ): Promise<void> {
+    const payload: BarrierCommandPayload = {
+      commandId,
+      ts: Math.max(at, this.deps.clock.now()),
+      lane: ref.lane.lane,
+      action: 'open',
+      reasonCode,
+      sessionId,
+      plate,
+    };
+    await this.deps.publisher.publish(
+      this.deps.topics.build.barrierCommand({ site: ref.site.id, gate: ref.gate }),
+      payload,
+    );
+  }
+
+  private async show(ref: LaneRef, display: GateDecision['display'], at: number): Promise<void> {
+    const payload: DisplayPayload = {
+      ts: Math.max(at, this.deps.clock.now()),
+      lane: ref.lane.lane,
+      lines: display.lines,
+      colour: display.colour,
+      seconds: display.seconds,
+      ...(display.voice ? { voice: display.voice } : {}),
+    };
+    await this.deps.publisher.publish(this.deps.topics.build.display({ site: ref.site.id, gate: ref.gate }), payload);
+    this.deps.bus.emit({ type: 'display', site: ref.site.id, at, data: { gate: ref.gate, ...payload } });
+  }
+}
