@@ -266,6 +266,57 @@ describe('HTTP API on a running gateway', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('lets staff take money for a car held at the exit: the exit opens, the charge is audited, a retry applies once', async () => {
+    const camIn = await c.device('cam-in');
+    const ledIn = await c.device('led-in');
+    await nextMessage(ledIn, 'parking/s1/gate/g1/display', () =>
+      camIn.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-in', 'entry', '冀A97531', c.clock.now()), {
+        qos: 1,
+      }),
+    );
+    c.clock.advance(2 * 3600_000 + 1000);
+    const camOut = await c.device('cam-out');
+    const ledOut = await c.device('led-out');
+    const held = await nextMessage<{ colour: string }>(ledOut, 'parking/s1/gate/g1/display', () =>
+      camOut.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-out', 'exit', '冀A97531', c.clock.now()), {
+        qos: 1,
+      }),
+    );
+    expect(held.colour).toBe('yellow');
+    const session = c.gateway.gateway.ledger.findOpenSession('s1', '冀A97531')!;
+    const dueFen = c.gateway.gateway.fees.quoteSession(session, [], c.clock.now()).dueFen;
+    expect(dueFen).toBeGreaterThan(0);
+    const barrier = await c.device('bar-out');
+    const body = { paymentId: 'booth-0001', amountFen: dueFen, method: 'cash', reason: '岗亭收现金' };
+    const command = await nextMessage<{ reasonCode: string; sessionId: string }>(
+      barrier,
+      'parking/s1/gate/g1/barrier/command',
+      async () => {
+        const charged = await call('POST', `/api/sites/s1/sessions/${session.id}/payments`, { token: staff, body });
+        expect(charged.status).toBe(200);
+        expect(charged.json).toMatchObject({ ok: true, applied: true, dueFen: 0 });
+      },
+    );
+    expect(command).toMatchObject({ reasonCode: 'EXIT_PAID', sessionId: session.id });
+    const again = await call('POST', `/api/sites/s1/sessions/${session.id}/payments`, { token: staff, body });
+    expect(again.json).toMatchObject({ ok: true, applied: false });
+    expect(c.gateway.gateway.ledger.paymentsFor(session.id)).toEqual([
+      expect.objectContaining({ id: 'staff/booth-0001', amountFen: dueFen, method: 'cash', source: 'staff' }),
+    ]);
+    expect(c.gateway.gateway.ledger.getSession(session.id)).toMatchObject({ status: 'closed', paidFen: dueFen });
+    const audit = await call('GET', '/api/sites/s1/audit', { token: admin });
+    const charges = (audit.json.items as { actor: string; action: string; target: string }[]).filter(
+      (a) => a.action === 'staffCharge',
+    );
+    expect(charges).toEqual([expect.objectContaining({ actor: 'wang', target: session.id })]);
+    const bad = await call('POST', `/api/sites/s1/sessions/${session.id}/payments`, {
+      token: staff,
+      body: { ...body, paymentId: 'x y', amountFen: 0 },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toMatch(/paymentId|amountFen/);
+  });
+
   it('sets security headers', async () => {
     const res = await call('GET', '/api/public/sites');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -141,10 +141,29 @@ describe('the time series tells what the ledger says', () => {
       plate: '苏E00005',
     });
     expect(manual.ok).toBe(true);
+    // A visitor held at the exit who pays staff at the booth (the staff charge route's payment).
+    await read('entry', '苏E00007');
+    clock.advance(2 * 60 * 60_000);
+    expect((await read('exit', '苏E00007')).colour).toBe('yellow');
+    const booth = ledger.findOpenSession('s1', '苏E00007')!;
+    const boothFen = gateway.gateway.fees.quoteSession(booth, [], clock.now()).dueFen;
+    const charged = await gateway.gateway.gate.onPayment(
+      's1',
+      {
+        sessionId: booth.id,
+        plate: null,
+        amountFen: boothFen,
+        method: 'cash',
+        paymentId: 'staff/b-1',
+        source: 'staff',
+      },
+      clock.now(),
+    );
+    expect(charged).toMatchObject({ ok: true, applied: true, dueFen: 0 });
     await read('entry', '粤C00002');
     await read('entry', '苏E00006', clock.now() - 3 * 60_000);
 
-    await until('every payment in the ledger', () => ledger.paymentsInRange('s1', 0, clock.now() + 1).length === 2);
+    await until('every payment in the ledger', () => ledger.paymentsInRange('s1', 0, clock.now() + 1).length === 3);
     const status = () => {
       const s = gateway.gateway.timeSeries.status();
       if (s.target !== 'influxdb') throw new Error('time series not on InfluxDB');
@@ -154,18 +173,21 @@ describe('the time series tells what the ledger says', () => {
 
     const payments = ledger.paymentsInRange('s1', 0, clock.now() + 1);
     const paidFen = payments.reduce((sum, p) => sum + p.amountFen, 0);
-    expect(paidFen).toBe(dueFen + 1000);
+    expect(paidFen).toBe(dueFen + 1000 + boothFen);
     expect(await influxValue('SELECT sum("amount_fen") FROM revenue')).toBe(paidFen);
-    expect(await influxValue('SELECT count("amount_fen") FROM revenue')).toBe(2);
-    expect(await influxValue(`SELECT sum("amount_fen") FROM revenue WHERE "user_class" = 'visitor'`)).toBe(dueFen);
+    expect(await influxValue('SELECT count("amount_fen") FROM revenue')).toBe(3);
+    expect(await influxValue(`SELECT sum("amount_fen") FROM revenue WHERE "user_class" = 'visitor'`)).toBe(
+      dueFen + boothFen,
+    );
+    expect(await influxValue(`SELECT sum("amount_fen") FROM revenue WHERE "method" = 'cash'`)).toBe(boothFen);
 
     const decisions = ledger.db.prepare('SELECT action, display FROM decisions').all() as {
       action: string;
       display: string;
     }[];
     const commands = decisions.filter((d) => (JSON.parse(d.display) as { commandId: string | null }).commandId);
-    // Resident in/out, visitor in + paid exit, no-entry exit, visitor in + manual open: 7 openings.
-    expect(commands).toHaveLength(7);
+    // Resident in/out, visitor in + paid exit, no-entry exit, visitor in + manual open, visitor in + booth payment.
+    expect(commands).toHaveLength(9);
     expect(decisions.some((d) => d.action === 'late')).toBe(true);
     expect(await influxValue('SELECT count("count") FROM gate_passage')).toBe(commands.length);
     expect(await influxValue('SELECT count("count") FROM gate_decision')).toBe(decisions.length);

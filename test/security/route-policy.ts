@@ -38,6 +38,7 @@ export const POLICY: Record<string, Access> = {
   'GET /api/sites/:site/sessions/:id': 'readers',
   'GET /api/sites/:site/sessions/:id/quote': 'readers',
   'POST /api/sites/:site/gates/:gate/open': 'actors',
+  'POST /api/sites/:site/sessions/:id/payments': 'actors',
   'GET /api/sites/:site/audit': 'readers',
   'GET /api/sites/:site/tariff': 'readers',
   'POST /api/tariffs/validate': 'admin',

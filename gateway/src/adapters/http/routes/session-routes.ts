@@ -20,6 +20,13 @@ const ManualOpen = z.object({
   reason: z.string().trim().min(2, 'a reason is required').max(500),
   plate: z.string().max(16).optional(),
 });
+const StaffCharge = z.object({
+  /** The client's key for this charge: the same key again (a retried request) is applied once. */
+  paymentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64'),
+  amountFen: z.number().int().min(1).max(100_000_000),
+  method: z.enum(['cash', 'wechat', 'alipay', 'unionpay', 'etc']),
+  reason: z.string().trim().max(500).optional(),
+});
 const GateParams = SiteParams.extend({ gate: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const Callback = z.object({
   paymentId: z.string().min(1).max(128),
@@ -107,6 +114,37 @@ export function sessionRoutes(
         });
         if (!result.ok) throw new Errors.UnknownGate(`${request.params.gate}/${request.body.lane}`);
         return { commandId: result.commandId };
+      },
+    );
+
+    app.post(
+      '/api/sites/:site/sessions/:id/payments',
+      { ...act, schema: { tags: ['sessions'], params: SessionParams, body: StaffCharge } },
+      async function staffCharge(request) {
+        const site = siteOf(gateway, request.params.site);
+        const session = gateway.ledger.getSession(request.params.id);
+        if (!session || session.site !== site.id) throw new Errors.NotFound(`session ${request.params.id}`);
+        const actor = request.user!.username;
+        const { paymentId, amountFen, method, reason } = request.body;
+        // Staff take the money at the booth: a payment like any other (revenue, a held exit opens), audited.
+        const result = await gateway.gate.onPayment(
+          site.id,
+          { sessionId: session.id, plate: null, amountFen, method, paymentId: `staff/${paymentId}`, source: 'staff' },
+          now(),
+        );
+        if (!result.ok) throw new Errors.NotFound(result.reason);
+        if (result.applied) {
+          gateway.ledger.audit({
+            at: now(),
+            actor,
+            action: 'staffCharge',
+            site: site.id,
+            target: session.id,
+            reason: reason ?? null,
+            detail: { paymentId: `staff/${paymentId}`, amountFen, method, plate: session.plate },
+          });
+        }
+        return result;
       },
     );
 
