@@ -1,3 +1,4 @@
+import { settleTime } from '../domain/gate/gate-rules.ts';
 import { manualOpen as manualOpenDecision, paidExit } from '../domain/gate/index.ts';
 import { normalizePlate } from '../domain/plate/index.ts';
 import { UserClass } from '../domain/registry/credential-resolver.ts';
@@ -109,7 +110,7 @@ export async function applyPayment(
       held && gate.lane(siteId, held.gate, 'exit') !== null && at - held.since <= HOLD_LAPSES_MS ? held : undefined;
     // A payment made before the car reached the barrier but delivered after its exit read (out of order) settles
     // the exit at the read's time, as if it had arrived first: the car paid, then drove up within the paid window.
-    const settleAt = pending ? Math.max(at, pending.since) : at;
+    const settleAt = settleTime({ paymentAt: at, heldSince: pending?.since ?? null });
     const quote = fresh.noEntryRecord
       ? { totalFen: fresh.feeFen ?? 0, paidFen: fresh.paidFen, dueFen: (fresh.feeFen ?? 0) - fresh.paidFen }
       : fees.quoteSession(fresh, ledger.paymentsFor(fresh.id), settleAt);

@@ -37,10 +37,7 @@ export interface GateDeps {
   newId(): string;
 }
 
-/** Device timestamps further than this from the gateway clock are not trusted (documented rule, README). */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-/** A plate read older than this on arrival is recorded but no longer opens a barrier: the car has gone. */
-export const STALE_READ_MS = 2 * 60_000;
+export { MAX_CLOCK_SKEW_MS, STALE_READ_MS } from '../domain/gate/gate-rules.ts';
 
 /**
  * A car held at an exit (fee due) that has not paid within this time of its read is taken to have left the lane: its

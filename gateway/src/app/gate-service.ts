@@ -1,13 +1,20 @@
 import { z } from 'zod';
+import {
+  eventTime,
+  interpretRead,
+  isStaleRead,
+  leftAt,
+  sessionClass,
+  vehicleFromPlate,
+} from '../domain/gate/gate-rules.ts';
 import { decideEntry, decideExit, overstays, type PlateRead } from '../domain/gate/index.ts';
 import { Display } from '../domain/gate/reason-catalogue.ts';
-import { matchPlate, normalizePlate, type PlateMatch } from '../domain/plate/index.ts';
 import { type Credential, resolveCredential } from '../domain/registry/index.ts';
 import { openSession, type Session } from '../domain/session/session.ts';
 import type { Site } from '../domain/site.ts';
 import type { PlatePayload } from '../protocol/index.ts';
 import { applyPayment, type ManualOpenInput, manualOpen, type PaymentInput, type PaymentResult } from './gate-money.ts';
-import { type GateDeps, type LaneRef, MAX_CLOCK_SKEW_MS, STALE_READ_MS } from './gate-ports.ts';
+import type { GateDeps, LaneRef } from './gate-ports.ts';
 import { LaneOutcomes, type RecordedOutcome } from './lane-outcome.ts';
 import { localClockTime } from './local-time.ts';
 
@@ -44,9 +51,9 @@ export class GateService {
 
   /** The instant an event happened: the device's time when its clock is sane, else the time we received it. */
   eventTime(ts: number, receivedAt: number, site: string): number {
-    if (Math.abs(ts - receivedAt) <= MAX_CLOCK_SKEW_MS) return ts;
-    this.deps.metrics.inc('gateway_clock_skew_total', { site });
-    return receivedAt;
+    const { at, skewed } = eventTime(ts, receivedAt);
+    if (skewed) this.deps.metrics.inc('gateway_clock_skew_total', { site });
+    return at;
   }
 
   async onPlate(siteId: string, gateId: string, payload: PlatePayload, receivedAt: number): Promise<void> {
@@ -67,7 +74,7 @@ export class GateService {
     }
     const eventRef = `${payload.deviceId}/${payload.eventId}`;
     const at = this.eventTime(payload.ts, receivedAt, siteId);
-    const stale = receivedAt - at > STALE_READ_MS;
+    const stale = isStaleRead(at, receivedAt);
 
     // The decision commits to the WAL without waiting for the disk (it survives a crash at once); the fsync that makes
     // it survive a power cut too comes right after the barrier command, off the driver's wait.
@@ -102,15 +109,13 @@ export class GateService {
    * then fuzzily, whatever the confidence (DESIGN §4 "Gate decisions").
    */
   private read(site: Site, payload: PlatePayload, candidates: () => Iterable<string>, alwaysFuzzy: boolean): PlateRead {
-    const n = normalizePlate(payload.plate);
-    let match: PlateMatch;
-    if (n.format === 'none') match = { kind: 'none' };
-    else if (!alwaysFuzzy && payload.confidence >= site.policies.fuzzyBelowConfidence)
-      match = { kind: 'exact', plate: n.plate };
-    else match = matchPlate(n.plate, candidates());
-    // A low-confidence read that matches nothing is still the best plate we have.
-    if (match.kind === 'none' && n.format !== 'none') match = { kind: 'exact', plate: n.plate };
-    return { plate: n.plate, format: n.format, confidence: payload.confidence, match };
+    return interpretRead({
+      plate: payload.plate,
+      confidence: payload.confidence,
+      fuzzyBelow: site.policies.fuzzyBelowConfidence,
+      alwaysFuzzy,
+      candidates,
+    });
   }
 
   private credentialFor(site: Site, plate: string, at: number): Credential {
@@ -155,7 +160,7 @@ export class GateService {
         });
       }
       sessionId = this.deps.newId();
-      const cls = this.vehicleOf(site.id, plate);
+      const cls = this.vehicleOf(site.id, plate, payload.colour);
       ledger.insertSession(
         openSession({
           id: sessionId,
@@ -164,10 +169,9 @@ export class GateService {
           readPlate: read.plate,
           entryAt: at,
           entryGate: ref.gate,
-          credentialKind: credential?.kind === 'blacklisted' || !credential ? 'temporary' : credential.kind,
-          userClass: credential?.userClass ?? 'visitor',
+          ...sessionClass(credential),
           vehicleClass: cls.vehicleClass,
-          energy: payload.colour === 'green' ? 'electric' : cls.energy,
+          energy: cls.energy,
           fuzzy: decision.fuzzy !== null,
           visitorUntil: credential?.kind === 'visitor' ? credential.validUntil : null,
         }),
@@ -220,8 +224,7 @@ export class GateService {
           plate,
           readPlate: read.plate,
           exitGate: ref.gate,
-          credentialKind: credential.kind === 'blacklisted' ? 'temporary' : credential.kind,
-          userClass: credential.userClass,
+          ...sessionClass(credential),
           vehicleClass: cls.vehicleClass,
           energy: cls.energy,
           noEntryRecord: true,
@@ -237,9 +240,12 @@ export class GateService {
         // A payment made after the read but delivered before it (out of order): the car left once it had paid, so
         // the stay ends then, as it would had the payment arrived second and opened the held exit.
         const payments = ledger.paymentsFor(sessionId);
-        const leftAt = Math.max(at, ...payments.map((p) => p.at));
-        const settled = leftAt > at && current.entryAt !== null ? fees.quoteSession(current, payments, leftAt) : fee;
-        this.closeSession(current, leftAt, ref.gate, decision.reason, settled ?? noEntry);
+        const left = leftAt(
+          at,
+          payments.map((p) => p.at),
+        );
+        const settled = left > at && current.entryAt !== null ? fees.quoteSession(current, payments, left) : fee;
+        this.closeSession(current, left, ref.gate, decision.reason, settled ?? noEntry);
       } else if (decision.action === 'hold') {
         ledger.holdExit(site.id, ref.gate, 'exit', sessionId, at);
       }
@@ -266,12 +272,9 @@ export class GateService {
   private vehicleOf(
     site: string,
     plate: string,
+    plateColour?: string,
   ): { vehicleClass: 'small' | 'large' | 'motorcycle'; energy: 'fuel' | 'electric' } {
-    const vehicle = this.deps.registry.entriesFor(site, plate).vehicle;
-    return {
-      vehicleClass: vehicle?.vehicleClass ?? 'small',
-      energy: vehicle?.energy ?? (plate.length === 8 ? 'electric' : 'fuel'),
-    };
+    return vehicleFromPlate(plate, this.deps.registry.entriesFor(site, plate).vehicle ?? null, plateColour);
   }
 
   /** A redelivered event: send the same commands again (same command id), so a crash never strands a car. */
