@@ -41,6 +41,33 @@ describe('architecture', () => {
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
+  it('keeps the application layer on its ports: no app module imports an adapter (only compose.ts wires them)', () => {
+    const appDir = join(root, 'gateway/src/app');
+    const adaptersDir = join(root, 'gateway/src/adapters');
+    const offenders: string[] = [];
+    for (const file of sourceFiles(appDir)) {
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith('.') && resolve(dirname(file), spec).startsWith(adaptersDir)) {
+          offenders.push(`${relative(root, file)} imports ${spec}`);
+        }
+        if (/^(mqtt|aedes|fastify|@fastify\/|better-sqlite3|@influxdata\/|node-cron)/.test(spec)) {
+          offenders.push(`${relative(root, file)} imports ${spec}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+    // The composition root is where adapters and services meet, and the Gateway's constructor only assigns parts.
+    expect(importsOf(join(root, 'gateway/src/compose.ts')).some((s) => s.startsWith('./adapters/'))).toBe(true);
+    const gatewaySource = readFileSync(join(root, 'gateway/src/gateway.ts'), 'utf8');
+    const ctor = gatewaySource.slice(gatewaySource.indexOf('constructor(parts: GatewayParts)'));
+    const body = ctor.slice(ctor.indexOf('{') + 1, ctor.indexOf('\n  }\n'));
+    const statements = body
+      .split(';')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    expect(statements.every((l) => /^this\.\w+ = parts\.\w+$/.test(l))).toBe(true);
+  });
+
   it('has no import cycles in gateway, broker or simulators', () => {
     const files = ['gateway/src', 'broker/src', 'simulators/src'].flatMap((d) => sourceFiles(join(root, d)));
     const graph = new Map<string, string[]>();

@@ -67,8 +67,15 @@ describe('the time series tells what the ledger says', () => {
     clock.advance(1000);
     const [camera, led, device] =
       lane === 'entry' ? [devices.camIn, devices.ledIn, 'cam-in'] : [devices.camOut, devices.ledOut, 'cam-out'];
-    return nextMessage<Display>(led, 'parking/s1/gate/g1/display', () =>
-      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent(device, lane, plate, ts ?? clock.now()), { qos: 1 }),
+    // This read's own display (its first line is the plate): an earlier display may still be on its way.
+    return nextMessage<Display>(
+      led,
+      'parking/s1/gate/g1/display',
+      () =>
+        camera.publishAsync('parking/s1/gate/g1/plate', plateEvent(device, lane, plate, ts ?? clock.now()), {
+          qos: 1,
+        }),
+      (shown) => shown.lines[0] === plate,
     );
   }
 
@@ -107,7 +114,12 @@ describe('the time series tells what the ledger says', () => {
     const dueFen = gateway.gateway.fees.quoteSession(due!, [], clock.now()).dueFen;
     expect(dueFen).toBeGreaterThan(0);
     clock.advance(20_000);
-    await nextMessage(devices.ledOut, 'parking/s1/gate/g1/display', () => pay('p-1', '苏E00003', dueFen));
+    await nextMessage(
+      devices.ledOut,
+      'parking/s1/gate/g1/display',
+      () => pay('p-1', '苏E00003', dueFen),
+      (shown: Display) => shown.lines[0] === '苏E00003' && shown.colour === 'green',
+    );
     // The same terminal event again (a redelivery): no second payment, no second revenue point.
     await pay('p-1', '苏E00003', dueFen);
     // An online payment for a plate with no session (kept), then that car read at the exit with no entry record.
@@ -181,7 +193,7 @@ describe('the time series tells what the ledger says', () => {
     );
     expect(await influxValue(`SELECT sum("amount_fen") FROM revenue WHERE "method" = 'cash'`)).toBe(boothFen);
 
-    const decisions = ledger.db.prepare('SELECT action, display FROM decisions').all() as {
+    const decisions = gateway.gateway.db.prepare('SELECT action, display FROM decisions').all() as {
       action: string;
       display: string;
     }[];

@@ -2,10 +2,11 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { buildApp } from './adapters/http/build-app.ts';
 import { failLoudly } from './adapters/process-guard.ts';
-import { Gateway } from './app/gateway.ts';
 import { createLogger, type Logger } from './app/logger.ts';
+import { composeGateway } from './compose.ts';
 import { ConfigError, type Env, loadConfigFile, parseEnv } from './config/config.ts';
 import type { Clock } from './domain/clock.ts';
+import type { Gateway } from './gateway.ts';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -33,7 +34,7 @@ export interface RunningGateway {
 export async function startGateway(opts: StartGatewayOptions): Promise<RunningGateway> {
   const log = opts.log ?? createLogger({ name: 'gateway' });
   const { config, baseDir } = loadConfigFile(opts.configFile);
-  const gateway = new Gateway({
+  const gateway = composeGateway({
     config,
     baseDir,
     env: opts.env,

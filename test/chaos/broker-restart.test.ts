@@ -96,7 +96,7 @@ describe('broker restarted mid-traffic', () => {
     expect(restarts).toBe(2);
     const open = plates.filter((p) => ledger.findOpenSession('s1', p) !== null);
     expect(open).toHaveLength(plates.length);
-    const perEvent = ledger.db
+    const perEvent = gateway.gateway.db
       .prepare('SELECT event_ref, COUNT(*) AS n FROM decisions GROUP BY event_ref HAVING n > 1')
       .all();
     expect(perEvent).toEqual([]);

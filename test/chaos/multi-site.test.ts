@@ -131,7 +131,9 @@ describe('several gateways on one central broker and one InfluxDB, aggregated by
       const ledger = gateways.get(s.id)?.gateway.ledger;
       expect(ledger?.searchSessions(s.id, { limit: 100, offset: 0 }).total).toBe(s.cars);
       // Nothing of another community reached this gateway.
-      expect(ledger?.db.prepare('SELECT COUNT(*) AS n FROM sessions WHERE site <> ?').get(s.id)).toEqual({ n: 0 });
+      expect(
+        gateways.get(s.id)?.gateway.db.prepare('SELECT COUNT(*) AS n FROM sessions WHERE site <> ?').get(s.id),
+      ).toEqual({ n: 0 });
     }
 
     const bureau = new BureauAggregator();

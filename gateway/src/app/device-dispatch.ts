@@ -1,4 +1,3 @@
-import type { Ledger } from '../adapters/sqlite/ledger.ts';
 import type { OccupancyEngine } from '../domain/occupancy/index.ts';
 import type { Site } from '../domain/site.ts';
 import type { ParsedMessage } from '../protocol/index.ts';
@@ -10,6 +9,7 @@ export type { DeviceHealth } from './live-events.ts';
 import type { GateService } from './gate-service.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import type { LedgerPort } from './ports.ts';
 
 export interface BarrierView {
   state: 'opened' | 'closed' | 'fault';
@@ -27,7 +27,7 @@ export class DeviceDispatch {
   constructor(
     private readonly deps: {
       gate: GateService;
-      ledger: Ledger;
+      ledger: LedgerPort;
       occupancy: OccupancyEngine;
       metrics: Metrics;
       bus: EventBus;

@@ -1,5 +1,3 @@
-import type { Publisher } from '../adapters/mqtt/mqtt-link.ts';
-import type { Ledger } from '../adapters/sqlite/ledger.ts';
 import type { Config } from '../config/config.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { resolveCredential } from '../domain/registry/index.ts';
@@ -9,6 +7,7 @@ import type { EventBus } from './event-bus.ts';
 import type { FeeService } from './fee-service.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import type { LedgerPort, Publisher } from './ports.ts';
 
 /** What the gate needs from the registry (SQLite store in production). */
 export interface RegistryPort {
@@ -24,7 +23,7 @@ export interface OccupancyPort {
 
 export interface GateDeps {
   config: Config;
-  ledger: Ledger;
+  ledger: LedgerPort;
   registry: RegistryPort;
   fees: FeeService;
   occupancy: OccupancyPort;

@@ -1,5 +1,5 @@
-import type { Ledger } from '../adapters/sqlite/ledger.ts';
 import type { GateDecision, PlateRead } from '../domain/gate/index.ts';
+import type { ExceptionKind } from '../domain/session/session.ts';
 import type { BarrierCommandPayload, DisplayPayload } from '../protocol/index.ts';
 import type { GateDeps, LaneRef } from './gate-ports.ts';
 
@@ -29,8 +29,6 @@ export interface RecordedOutcome extends LaneOutcome {
   /** The barrier command's id; null when nothing opens. */
   commandId: string | null;
 }
-
-type ExceptionKind = Parameters<Ledger['raiseException']>[0]['kind'];
 
 /** The one path from a lane outcome to the ledger, the devices, occupancy and the live stream. */
 export class LaneOutcomes {

@@ -1,5 +1,3 @@
-import type { Publisher } from '../adapters/mqtt/mqtt-link.ts';
-import type { Ledger } from '../adapters/sqlite/ledger.ts';
 import type { Clock } from '../domain/clock.ts';
 import { OccupancyEngine, type SiteOccupancy } from '../domain/occupancy/index.ts';
 import type { Site } from '../domain/site.ts';
@@ -7,6 +5,7 @@ import type { OccupancyPayload, Topics } from '../protocol/index.ts';
 import type { EventBus } from './event-bus.ts';
 import type { OccupancyPort } from './gate-service.ts';
 import type { Logger } from './logger.ts';
+import type { LedgerPort, Publisher } from './ports.ts';
 
 const STATE_KEY = 'occupancy-engine';
 
@@ -27,7 +26,7 @@ export class OccupancyService implements OccupancyPort {
   constructor(
     private readonly deps: {
       sites: Site[];
-      ledger: Ledger;
+      ledger: LedgerPort;
       clock: Clock;
       publisher: Publisher;
       topics: Topics;

@@ -1,5 +1,5 @@
-import type { TimeSeriesRecorder } from '../adapters/timeseries/index.ts';
 import type { EventBus, LiveEvent, LiveEventData } from './event-bus.ts';
+import type { SeriesRecorder } from './ports.ts';
 
 /** How a gate outcome is counted in the series: a hold waits for money, a late read was no decision at the barrier. */
 const DECISIONS: Record<LiveEventData<'decision'>['action'], 'allow' | 'deny' | 'refer'> = {
@@ -14,7 +14,7 @@ const DECISIONS: Record<LiveEventData<'decision'>['action'], 'allow' | 'deny' | 
  * Feeds the live events into the time-series recorder (occupancy snapshots are recorded by the gateway's tick): every
  * decision with its user class, a passage only where a barrier command went out, and every payment as revenue.
  */
-export function bridgeTimeSeries(bus: EventBus, recorder: TimeSeriesRecorder): () => void {
+export function bridgeTimeSeries(bus: EventBus, recorder: SeriesRecorder): () => void {
   return bus.subscribe(function record(event: LiveEvent): void {
     switch (event.type) {
       case 'decision': {

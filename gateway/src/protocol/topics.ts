@@ -85,7 +85,12 @@ export const TOPIC_DEFINITIONS = {
     schema: DisplayPayload,
     qos: 1,
     retained: false,
-    description: 'What the LED panel (and voice) of a lane shows, in Chinese, for how long.',
+    description:
+      'What the LED panel (and voice) of a lane shows, in Chinese, for how long. Every panel text comes from the ' +
+      'reason catalogue (gateway/src/domain/gate/reason-catalogue.ts), whatever led to it: a plate read, a payment ' +
+      'that lets a held car out, or a barrier opened by staff. A payment that lets a held car out shows EXIT_PAID ' +
+      '(the plate, 已缴费, 一路顺风; green, 5 s, voice 一路顺风), or EXIT_PAID_WINDOW (已缴费, 请通行) when the car had ' +
+      'paid before it was read; a manual open shows MANUAL_OPEN (人工放行, 请通行).',
   },
   occupancy: {
     path: 'occupancy',

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Errors } from '../../app/errors.ts';
+import { Errors } from '../errors.ts';
 import type { AccountStore, Role, User } from '../sqlite/accounts.ts';
 
 declare module 'fastify' {

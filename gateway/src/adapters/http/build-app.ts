@@ -12,7 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Gateway } from '../../app/gateway.ts';
+import type { Gateway } from '../../gateway.ts';
 import { authenticate, isRoleCheck } from './auth.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { liveRoutes } from './routes/live-routes.ts';

@@ -2,11 +2,10 @@ import type { Writable } from 'node:stream';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { IPublishPacket } from 'mqtt-packet';
 import type { Logger } from '../../app/logger.ts';
+import type { Publisher } from '../../app/ports.ts';
 import { type ParsedMessage, parseMessage, type TopicKind, type Topics } from '../../protocol/index.ts';
 
-export interface Publisher {
-  publish(topic: string, payload: unknown, options?: { retain?: boolean }): Promise<void>;
-}
+export type { Publisher };
 
 export interface MqttLinkOptions {
   url: string;

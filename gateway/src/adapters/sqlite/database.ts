@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Errors } from '../../app/errors.ts';
+import { Errors } from '../errors.ts';
 
 export type Db = Database.Database;
 

@@ -12,10 +12,19 @@ const opened: Db[] = [];
 function freshFile(): string {
   return join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger.db');
 }
+const dbOf = new WeakMap<Ledger, Db>();
 function open(file: string): Ledger {
   const db = openDatabase(file);
   opened.push(db);
-  return new Ledger(db);
+  const ledger = new Ledger(db);
+  dbOf.set(ledger, db);
+  return ledger;
+}
+/** The SQLite handle under a ledger, for checks the ledger's own API does not offer. */
+function dbUnder(ledger: Ledger): Db {
+  const db = dbOf.get(ledger);
+  if (!db) throw new Error('ledger not opened by this test');
+  return db;
 }
 afterEach(() => {
   for (const db of opened.splice(0)) if (db.open) db.close();
@@ -39,8 +48,8 @@ function session(id: string, plate: string, entryAt: number): Session {
 describe('ledger on a real SQLite file', () => {
   it('runs in WAL mode with full sync', () => {
     const ledger = open(freshFile());
-    expect(ledger.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(ledger.db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(dbUnder(ledger).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(dbUnder(ledger).pragma('synchronous', { simple: true })).toBe(2);
   });
 
   it('claims each device event once', () => {
@@ -55,7 +64,7 @@ describe('ledger on a real SQLite file', () => {
   it('commits device readings unsynced and goes back to full sync, also after a throw', () => {
     const file = freshFile();
     const ledger = open(file);
-    const level = () => ledger.db.pragma('synchronous', { simple: true });
+    const level = () => dbUnder(ledger).pragma('synchronous', { simple: true });
     const seen = ledger.unsynced(() => {
       ledger.claimEvent('sensor-1', 'e1', 'space', 1);
       return ledger.unsynced(level);
@@ -70,7 +79,7 @@ describe('ledger on a real SQLite file', () => {
     expect(level()).toBe(2);
     // inside a transaction the sync level cannot change; the money commit around it stays synced
     expect(ledger.transaction(() => ledger.unsynced(level))).toBe(2);
-    ledger.db.close();
+    dbUnder(ledger).close();
     expect(open(file).claimEvent('sensor-1', 'e1', 'space', 2)).toBe(false);
   });
 
@@ -136,7 +145,7 @@ describe('ledger on a real SQLite file', () => {
       display: { lines: ['沪B88888'] },
       eventRef: 'cam1/e1',
     });
-    first.db.close();
+    dbUnder(first).close();
     const second = open(file);
     expect(second.openPlates('s1')).toEqual(['沪B88888']);
     expect(second.decisionsFor('a')[0]).toMatchObject({ reason: 'ENTRY_TEMPORARY', display: { lines: ['沪B88888'] } });
@@ -228,7 +237,7 @@ describe('held exits', () => {
     db.close();
     const ledger = open(file);
     expect(ledger.heldExitOf('s1', 'a')).toEqual({ sessionId: 'a', gate: 'g1', lane: 'exit', since: 10_000 });
-    const old = ledger.db.prepare("SELECT name FROM sqlite_master WHERE name = 'pending_exits'").get();
+    const old = dbUnder(ledger).prepare("SELECT name FROM sqlite_master WHERE name = 'pending_exits'").get();
     expect(old).toBeUndefined();
     // Opening it again is a no-op.
     expect(open(file).heldExitOf('s1', 'a')?.since).toBe(10_000);

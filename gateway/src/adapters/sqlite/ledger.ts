@@ -1,7 +1,29 @@
 import type { Statement } from 'better-sqlite3';
+import type {
+  AuditEntry,
+  CapacityRecord,
+  CloseSession,
+  DecisionRecord,
+  DecisionRow,
+  ExceptionRecord,
+  HeldExit,
+  LedgerPort,
+  SessionQuery,
+} from '../../app/ports.ts';
 import type { ExceptionKind, Payment, Session } from '../../domain/session/session.ts';
 import type { Db } from './database.ts';
 import { LEDGER_SCHEMA } from './ledger-schema.ts';
+
+export type {
+  AuditEntry,
+  CapacityRecord,
+  CloseSession,
+  DecisionRecord,
+  DecisionRow,
+  ExceptionRecord,
+  HeldExit,
+  SessionQuery,
+} from '../../app/ports.ts';
 
 type Row = Record<string, unknown>;
 
@@ -44,80 +66,6 @@ function toPayment(row: Row): Payment {
   };
 }
 
-export interface DecisionRecord {
-  site: string;
-  gate: string;
-  lane: string;
-  at: number;
-  plate: string | null;
-  readPlate: string | null;
-  action: string;
-  reason: string;
-  sessionId: string | null;
-  credentialKind: string | null;
-  fuzzy: unknown;
-  display: unknown;
-  eventRef: string | null;
-}
-
-export interface DecisionRow extends DecisionRecord {
-  id: number;
-}
-
-export interface AuditEntry {
-  at: number;
-  actor: string;
-  action: string;
-  site: string | null;
-  target: string | null;
-  reason: string | null;
-  detail: unknown;
-}
-
-export interface ExceptionRecord {
-  id: number;
-  site: string;
-  at: number;
-  kind: ExceptionKind;
-  gate: string | null;
-  lane: string | null;
-  plate: string | null;
-  readPlate: string | null;
-  sessionId: string | null;
-  detail: unknown;
-  status: 'open' | 'resolved';
-  resolvedBy: string | null;
-  resolvedAt: number | null;
-  note: string | null;
-}
-
-export interface CapacityRecord {
-  site: string;
-  zone: string;
-  from: number;
-  capacity: number;
-  source: 'config' | 'closed' | 'reopened';
-  note?: string | null;
-  actor?: string | null;
-}
-
-export interface SessionQuery {
-  plate?: string | undefined;
-  from?: number | undefined;
-  to?: number | undefined;
-  status?: 'open' | 'closed' | undefined;
-  limit: number;
-  offset: number;
-}
-
-/** A car held at an exit lane since its read there, until it pays or is let out. */
-export interface HeldExit {
-  sessionId: string;
-  gate: string;
-  lane: string;
-  since: number;
-}
-
 /**
  * Ledgers written before holds were kept per session had one hold per lane (`pending_exits`): carry those over once.
  */
@@ -133,22 +81,14 @@ function migrateHeldExits(db: Db): void {
   })();
 }
 
-export interface CloseSession {
-  exitAt: number;
-  exitGate: string | null;
-  feeFen: number;
-  breakdown: unknown;
-  closeReason: string;
-}
-
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
 /** The ledger: the source of truth for sessions and money. Every write is a short synchronous transaction. */
-export class Ledger {
+export class Ledger implements LedgerPort {
   /** Prepared once per SQL text: preparing costs more than running the small statements of the hot paths. */
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: Db) {
+  constructor(private readonly db: Db) {
     db.exec(LEDGER_SCHEMA);
     migrateHeldExits(db);
   }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Errors } from '../../../app/errors.ts';
-import type { Gateway } from '../../../app/gateway.ts';
+import type { Gateway } from '../../../gateway.ts';
+import { Errors } from '../../errors.ts';
 import { User } from '../../sqlite/accounts.ts';
 import { bearerToken, READERS, requireRole } from '../auth.ts';
 

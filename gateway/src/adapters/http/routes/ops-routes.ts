@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Gateway } from '../../../app/gateway.ts';
 import { validateTariff } from '../../../domain/tariff/index.ts';
+import type { Gateway } from '../../../gateway.ts';
 import { protocolDocument } from '../../../protocol/index.ts';
 import { requireRole } from '../auth.ts';
 

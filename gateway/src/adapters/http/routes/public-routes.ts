@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Gateway } from '../../../app/gateway.ts';
 import { normalizePlate } from '../../../domain/plate/index.ts';
+import type { Gateway } from '../../../gateway.ts';
 import { SiteParams, siteOf } from './route-helpers.ts';
 
 const PublicZone = z.object({

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Errors } from '../../../app/errors.ts';
-import type { Gateway } from '../../../app/gateway.ts';
 import { DEFINITIONS } from '../../../domain/indicators/definitions.ts';
+import type { Gateway } from '../../../gateway.ts';
 import { renderBureauCsv, renderBureauJson } from '../../../reports/bureau-aggregator.ts';
 import { REPORT_PERIODS } from '../../../reports/periods.ts';
 import { renderReportCsv } from '../../../reports/render-csv.ts';
 import { renderReportHtml } from '../../../reports/render-html.ts';
 import { renderReportJson } from '../../../reports/render-json.ts';
+import { Errors } from '../../errors.ts';
 import { READERS, requireRole } from '../auth.ts';
 import { SiteParams, siteOf } from './route-helpers.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Errors } from '../../../app/errors.ts';
-import type { Gateway } from '../../../app/gateway.ts';
 import type { Site } from '../../../domain/site.ts';
+import type { Gateway } from '../../../gateway.ts';
+import { Errors } from '../../errors.ts';
 
 export const SiteParams = z.object({ site: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 

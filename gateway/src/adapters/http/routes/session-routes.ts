@@ -1,9 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Errors } from '../../../app/errors.ts';
-import type { Gateway } from '../../../app/gateway.ts';
 import { normalizePlate } from '../../../domain/plate/index.ts';
+import type { Gateway } from '../../../gateway.ts';
+import { Errors } from '../../errors.ts';
 import { ACTORS, READERS, requireRole } from '../auth.ts';
 import { Paging, SiteParams, siteOf } from './route-helpers.ts';
 

@@ -1,10 +1,10 @@
-import type { Ledger } from '../adapters/sqlite/ledger.ts';
-import type { RegistryStore } from '../adapters/sqlite/registry-store.ts';
-import type { HistoryReader } from '../adapters/timeseries/index.ts';
+import type { DeviceDispatch } from '../app/device-dispatch.ts';
 import type { ReportInput, SessionRecord } from '../domain/indicators/indicator-input.ts';
 import type { Site } from '../domain/site.ts';
 import type { ReportDataSource } from '../reports/report-service.ts';
-import type { DeviceDispatch } from './device-dispatch.ts';
+import type { Ledger } from './sqlite/ledger.ts';
+import type { RegistryStore } from './sqlite/registry-store.ts';
+import type { HistoryReader } from './timeseries/index.ts';
 
 /** Occupancy history is read in steps of this size; peak uses 15-minute means of them. */
 const STEP_MS = 60_000;

@@ -1,30 +1,27 @@
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { MqttLink, type Publisher } from '../adapters/mqtt/mqtt-link.ts';
-import { AccountStore } from '../adapters/sqlite/accounts.ts';
-import { type Db, openDatabase } from '../adapters/sqlite/database.ts';
-import { Ledger } from '../adapters/sqlite/ledger.ts';
-import { RegistryStore } from '../adapters/sqlite/registry-store.ts';
-import { createTimeSeries, type TimeSeries, timeSeriesConfigFromEnv } from '../adapters/timeseries/index.ts';
-import type { Config, Env } from '../config/config.ts';
-import { ConfigError, formatIssues } from '../config/config.ts';
-import type { Clock } from '../domain/clock.ts';
-import { createTopics, type ParsedMessage, type Topics } from '../protocol/index.ts';
-import { BureauAggregator } from '../reports/bureau-aggregator.ts';
-import type { ReportSummary } from '../reports/report.ts';
-import { topicPeriod, toReportPayload } from '../reports/report-payload.ts';
-import { ReportScheduler } from '../reports/report-scheduler.ts';
-import { ReportService } from '../reports/report-service.ts';
-import { ReportStore } from '../reports/report-store.ts';
-import { DeviceDispatch } from './device-dispatch.ts';
-import { EventBus } from './event-bus.ts';
-import { FeeService } from './fee-service.ts';
-import { GateService, type RegistryPort } from './gate-service.ts';
-import type { Logger } from './logger.ts';
-import { Metrics } from './metrics.ts';
-import { type OccupancyListener, OccupancyService } from './occupancy-service.ts';
-import { LedgerReportSource } from './report-source.ts';
-import { bridgeTimeSeries } from './timeseries-bridge.ts';
+import type { MqttLink } from './adapters/mqtt/mqtt-link.ts';
+import type { LedgerReportSource } from './adapters/report-source.ts';
+import type { AccountStore } from './adapters/sqlite/accounts.ts';
+import type { Db } from './adapters/sqlite/database.ts';
+import type { Ledger } from './adapters/sqlite/ledger.ts';
+import type { RegistryStore } from './adapters/sqlite/registry-store.ts';
+import type { TimeSeries } from './adapters/timeseries/index.ts';
+import type { DeviceDispatch } from './app/device-dispatch.ts';
+import type { EventBus } from './app/event-bus.ts';
+import type { FeeService } from './app/fee-service.ts';
+import type { GateService } from './app/gate-service.ts';
+import type { Logger } from './app/logger.ts';
+import type { Metrics } from './app/metrics.ts';
+import type { OccupancyListener, OccupancyService } from './app/occupancy-service.ts';
+import { bridgeTimeSeries } from './app/timeseries-bridge.ts';
+import type { Config, Env } from './config/config.ts';
+import type { Clock } from './domain/clock.ts';
+import type { ParsedMessage, Topics } from './protocol/index.ts';
+import type { BureauAggregator } from './reports/bureau-aggregator.ts';
+import type { ReportSummary } from './reports/report.ts';
+import { topicPeriod, toReportPayload } from './reports/report-payload.ts';
+import type { ReportScheduler } from './reports/report-scheduler.ts';
+import type { ReportService } from './reports/report-service.ts';
+import type { ReportStore } from './reports/report-store.ts';
 
 export interface GatewayOptions {
   config: Config;
@@ -49,16 +46,40 @@ export const EVENT_KEYS_KEPT_MS = 7 * 86_400_000;
 /** Occupancy snapshots go to the time series at this step of gateway (clock) time. */
 const SNAPSHOT_EVERY_MS = 60_000;
 
-/** The application: every service the adapters call, wired once. */
+/** The parts a running gateway is made of, built and wired by `composeGateway` (compose.ts). */
+export interface GatewayParts {
+  options: GatewayOptions;
+  topics: Topics;
+  db: Db;
+  ledger: Ledger;
+  accounts: AccountStore;
+  registry: RegistryStore;
+  fees: FeeService;
+  metrics: Metrics;
+  bus: EventBus;
+  occupancy: OccupancyService;
+  gate: GateService;
+  devices: DeviceDispatch;
+  mqtt: MqttLink;
+  timeSeries: TimeSeries;
+  reportStore: ReportStore;
+  reports: ReportService;
+  reportSource: LedgerReportSource;
+  bureau: BureauAggregator;
+  scheduler: ReportScheduler | null;
+}
+
+/** The running gateway: its parts, started and stopped together, and what the HTTP adapter asks of them. */
 export class Gateway {
+  readonly options: GatewayOptions;
   readonly topics: Topics;
   readonly db: Db;
   readonly ledger: Ledger;
   readonly accounts: AccountStore;
   readonly registry: RegistryStore;
   readonly fees: FeeService;
-  readonly metrics = new Metrics();
-  readonly bus = new EventBus();
+  readonly metrics: Metrics;
+  readonly bus: EventBus;
   readonly occupancy: OccupancyService;
   readonly gate: GateService;
   readonly devices: DeviceDispatch;
@@ -67,108 +88,33 @@ export class Gateway {
   readonly reportStore: ReportStore;
   readonly reports: ReportService;
   readonly reportSource: LedgerReportSource;
-  readonly bureau = new BureauAggregator();
+  readonly bureau: BureauAggregator;
   private readonly scheduler: ReportScheduler | null;
   private timer: NodeJS.Timeout | null = null;
   private saveCounter = 0;
   private lastSnapshotAt = 0;
   private unbridge: () => void = () => {};
 
-  constructor(readonly options: GatewayOptions) {
-    const { config, env, clock, log } = options;
-    this.topics = createTopics(config.topicRoot);
-    this.db = openDatabase(join(env.DATA_DIR, 'ledger.db'));
-    this.ledger = new Ledger(this.db);
-    this.accounts = new AccountStore(this.db);
-    this.registry = RegistryStore.open(this.db);
-    this.fees = FeeService.load(config, options.baseDir);
-    const self = this;
-    const publisher: Publisher = {
-      publish(topic, payload, opts) {
-        return self.mqtt.publish(topic, payload, opts);
-      },
-    };
-    this.occupancy = new OccupancyService({
-      sites: config.sites,
-      ledger: this.ledger,
-      clock,
-      publisher,
-      topics: this.topics,
-      bus: this.bus,
-      log,
-      listeners: options.occupancyListeners ?? [],
-    });
-    this.gate = new GateService({
-      config,
-      ledger: this.ledger,
-      registry: registryPort(this.registry),
-      fees: this.fees,
-      occupancy: this.occupancy,
-      publisher,
-      topics: this.topics,
-      clock,
-      metrics: this.metrics,
-      bus: this.bus,
-      log,
-      newId: randomUUID,
-    });
-    this.devices = new DeviceDispatch({
-      gate: this.gate,
-      ledger: this.ledger,
-      occupancy: this.occupancy.engine,
-      metrics: this.metrics,
-      bus: this.bus,
-      log,
-      onOccupancyChange: (site) => this.occupancy.markDirty(site),
-    });
-    this.mqtt = new MqttLink({
-      url: env.MQTT_URL,
-      clientId: env.MQTT_USERNAME ?? 'gateway',
-      username: env.MQTT_USERNAME,
-      password: env.MQTT_PASSWORD,
-      topics: this.topics,
-      sites: config.sites.map((s) => s.id),
-      onMessage: (message: ParsedMessage, receivedAt: number) => this.handleDevice(message, receivedAt),
-      onRejected: (topic, code, reason) => {
-        this.metrics.inc('gateway_rejected_total', { reason: code });
-        log.warn({ topic: topic.slice(0, 200), code, reason }, 'device message rejected');
-      },
-      now: () => clock.now(),
-      log,
-    });
-    const tsConfig = timeSeriesConfigFromEnv(options.influxEnv ?? {});
-    if (!tsConfig.success) throw new ConfigError(formatIssues(tsConfig.error, 'INFLUX_* environment'));
-    this.timeSeries = createTimeSeries({ db: this.db, config: tsConfig.data, clock });
-    const writerStatus = () => {
-      const status = this.timeSeries.status();
-      return status.target === 'influxdb' ? status : null;
-    };
-    this.metrics.describe('gateway_outbox_points', 'time-series points waiting in the outbox');
-    this.metrics.gauge('gateway_outbox_points', () => writerStatus()?.outboxSize ?? 0);
-    this.metrics.gauge('gateway_outbox_oldest_age_ms', () => writerStatus()?.oldestAgeMs ?? 0);
-    this.metrics.gauge('gateway_outbox_dead_letters', () => writerStatus()?.deadLetters ?? 0);
-    this.metrics.gauge('gateway_timeseries_alarm', () => (writerStatus()?.alarm ? 1 : 0));
-    this.reportStore = new ReportStore(this.db);
-    this.reportSource = new LedgerReportSource({
-      sites: config.sites,
-      ledger: this.ledger,
-      registry: this.registry,
-      history: this.timeSeries.history,
-      devices: this.devices,
-    });
-    this.reports = new ReportService({
-      source: this.reportSource,
-      store: this.reportStore,
-      publish: (_topic, summary) => this.publishReport(summary),
-      clock,
-      sites: config.sites,
-      onError: (err, ctx) => log.error({ err: (err as Error).message, ...ctx }, 'report failed'),
-    });
-    for (const summary of this.reportStore.summaries({ limit: 10_000 })) this.bureau.add(summary);
-    this.scheduler = options.cron === false ? null : new ReportScheduler(this.reports, { sites: config.sites });
-    this.metrics.describe('gateway_rejected_total', 'device messages rejected, by reason');
-    this.metrics.describe('gateway_decisions_total', 'gate decisions, by site, lane and reason code');
-    this.metrics.gauge('gateway_mqtt_connected', () => (this.mqtt.connected ? 1 : 0));
+  constructor(parts: GatewayParts) {
+    this.options = parts.options;
+    this.topics = parts.topics;
+    this.db = parts.db;
+    this.ledger = parts.ledger;
+    this.accounts = parts.accounts;
+    this.registry = parts.registry;
+    this.fees = parts.fees;
+    this.metrics = parts.metrics;
+    this.bus = parts.bus;
+    this.occupancy = parts.occupancy;
+    this.gate = parts.gate;
+    this.devices = parts.devices;
+    this.mqtt = parts.mqtt;
+    this.timeSeries = parts.timeSeries;
+    this.reportStore = parts.reportStore;
+    this.reports = parts.reports;
+    this.reportSource = parts.reportSource;
+    this.bureau = parts.bureau;
+    this.scheduler = parts.scheduler;
   }
 
   /** Set while ledger writes fail (read-only or full disk); cleared by the first write that succeeds again. */
@@ -178,7 +124,7 @@ export class Gateway {
    * A ledger write that fails leaves the device event unacknowledged, so the broker sends it again once the ledger
    * is writable (see `probeLedger`), and raises an alarm; any other handler error is logged and the event dropped.
    */
-  private async handleDevice(message: ParsedMessage, receivedAt: number): Promise<void> {
+  async handleDevice(message: ParsedMessage, receivedAt: number): Promise<void> {
     try {
       await this.devices.dispatch(message, receivedAt);
     } catch (err) {
@@ -210,7 +156,7 @@ export class Gateway {
     return true;
   }
 
-  private async publishReport(summary: ReportSummary): Promise<void> {
+  async publishReport(summary: ReportSummary): Promise<void> {
     this.bureau.add(summary);
     const url = `/api/sites/${summary.site}/reports/${summary.period}/${summary.start}`;
     this.bus.emit({ type: 'report', site: summary.site, at: summary.generatedAt, data: summary });
@@ -357,11 +303,4 @@ export class Gateway {
     this.occupancy.save();
     this.db.close();
   }
-}
-
-function registryPort(store: RegistryStore): RegistryPort {
-  return {
-    entriesFor: (site, plate) => store.entriesForPlate(site, plate),
-    plates: (site) => store.allPlates(site),
-  };
 }
