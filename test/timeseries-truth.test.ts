@@ -124,9 +124,9 @@ describe('the time series tells what the ledger says', () => {
     await pay('p-1', '苏E00003', dueFen);
     // An online payment for a plate with no session (kept), then that car read at the exit with no entry record.
     clock.advance(60_000);
-    const callback = await gateway.gateway.gate.onPayment(
-      's1',
-      {
+    const callback = await gateway.gateway.gate.onPayment({
+      site: 's1',
+      payment: {
         sessionId: null,
         plate: '浙B00004',
         amountFen: 1000,
@@ -134,8 +134,8 @@ describe('the time series tells what the ledger says', () => {
         paymentId: 'callback/cb-1',
         source: 'callback',
       },
-      clock.now(),
-    );
+      at: clock.now(),
+    });
     expect(callback).toMatchObject({ ok: true, held: true, applied: true });
     clock.advance(10_000);
     await read('exit', '浙B00004');
@@ -159,9 +159,9 @@ describe('the time series tells what the ledger says', () => {
     expect((await read('exit', '苏E00007')).colour).toBe('yellow');
     const booth = ledger.findOpenSession('s1', '苏E00007')!;
     const boothFen = gateway.gateway.fees.quoteSession(booth, [], clock.now()).dueFen;
-    const charged = await gateway.gateway.gate.onPayment(
-      's1',
-      {
+    const charged = await gateway.gateway.gate.onPayment({
+      site: 's1',
+      payment: {
         sessionId: booth.id,
         plate: null,
         amountFen: boothFen,
@@ -169,8 +169,8 @@ describe('the time series tells what the ledger says', () => {
         paymentId: 'staff/b-1',
         source: 'staff',
       },
-      clock.now(),
-    );
+      at: clock.now(),
+    });
     expect(charged).toMatchObject({ ok: true, applied: true, dueFen: 0 });
     await read('entry', '粤C00002');
     await read('entry', '苏E00006', clock.now() - 3 * 60_000);

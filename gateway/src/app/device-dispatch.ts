@@ -83,15 +83,20 @@ export class DeviceDispatch {
     switch (message.kind) {
       case 'plate': {
         this.seen(message.params.site, message.payload.deviceId, 'camera', receivedAt);
-        await gate.onPlate(message.params.site, message.params.gate, message.payload, receivedAt);
+        await gate.onPlate({
+          site: message.params.site,
+          gate: message.params.gate,
+          payload: message.payload,
+          receivedAt,
+        });
         return;
       }
       case 'payment': {
         const p = message.payload;
         this.seen(message.params.site, p.deviceId, 'payTerminal', receivedAt);
-        const result = await gate.onPayment(
-          message.params.site,
-          {
+        const result = await gate.onPayment({
+          site: message.params.site,
+          payment: {
             sessionId: p.sessionId,
             plate: p.plate,
             amountFen: p.amountFen,
@@ -100,9 +105,9 @@ export class DeviceDispatch {
             paymentId: `terminal/${p.deviceId}/${p.transactionId ?? p.eventId}`,
             source: 'terminal',
           },
-          gate.eventTime(p.ts, receivedAt, message.params.site),
-          { deviceId: p.deviceId, eventId: p.eventId },
-        );
+          at: gate.eventTime(p.ts, receivedAt, message.params.site),
+          claim: { deviceId: p.deviceId, eventId: p.eventId },
+        });
         if (!result.ok) this.deps.log.warn({ site: message.params.site, reason: result.reason }, 'payment not applied');
         return;
       }

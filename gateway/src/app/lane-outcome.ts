@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import type { GateDecision, PlateRead } from '../domain/gate/index.ts';
+import { Display } from '../domain/gate/reason-catalogue.ts';
 import type { ExceptionKind } from '../domain/session/session.ts';
 import type { BarrierCommandPayload, DisplayPayload } from '../protocol/index.ts';
 import type { GateDeps, LaneRef } from './gate-ports.ts';
+import type { Lanes } from './lanes.ts';
 
 /**
  * What happened at a lane: a plate read decided, a held car let out by its payment, a barrier opened by staff.
@@ -25,6 +28,25 @@ export interface LaneOutcome {
   note?: Record<string, string>;
 }
 
+/** The display a decision was recorded with, and its barrier command id (null when nothing opened). */
+const RecordedDisplay = Display.extend({ commandId: z.string().nullable().default(null) });
+
+/** An exception for staff: what, where and about which car. */
+export interface RaisedException {
+  ref: LaneRef;
+  at: number;
+  kind: ExceptionKind;
+  plate: string | null;
+  readPlate: string | null;
+  sessionId: string | null;
+  detail: unknown;
+}
+
+export type LaneOutcomeDeps = Pick<
+  GateDeps,
+  'ledger' | 'publisher' | 'topics' | 'clock' | 'metrics' | 'bus' | 'occupancy' | 'newId'
+> & { lanes: Lanes };
+
 export interface RecordedOutcome extends LaneOutcome {
   /** The barrier command's id; null when nothing opens. */
   commandId: string | null;
@@ -32,7 +54,7 @@ export interface RecordedOutcome extends LaneOutcome {
 
 /** The one path from a lane outcome to the ledger, the devices, occupancy and the live stream. */
 export class LaneOutcomes {
-  constructor(private readonly deps: GateDeps) {}
+  constructor(private readonly deps: LaneOutcomeDeps) {}
 
   /** Inside the caller's transaction: the decision with its command id, and the exceptions it raises. */
   record(outcome: LaneOutcome): RecordedOutcome {
@@ -60,14 +82,29 @@ export class LaneOutcomes {
       },
       eventRef: outcome.eventRef,
     });
-    if (decision.fuzzy)
-      this.raise(ref, at, 'fuzzyMatch', decision.fuzzy.matched, decision.fuzzy.read, sessionId, decision.fuzzy);
-    if (read?.match.kind === 'ambiguous') {
-      this.raise(ref, at, 'ambiguousRead', null, read.plate, null, { candidates: read.match.candidates });
+    const here = { ref, at };
+    if (decision.fuzzy) {
+      const { matched, read: misread } = decision.fuzzy;
+      this.raise({
+        ...here,
+        kind: 'fuzzyMatch',
+        plate: matched,
+        readPlate: misread,
+        sessionId,
+        detail: decision.fuzzy,
+      });
     }
-    if (read?.match.kind === 'none') this.raise(ref, at, 'noPlate', null, null, null, null);
+    if (read?.match.kind === 'ambiguous') {
+      const detail = { candidates: read.match.candidates };
+      this.raise({ ...here, kind: 'ambiguousRead', plate: null, readPlate: read.plate, sessionId: null, detail });
+    }
+    if (read?.match.kind === 'none') {
+      this.raise({ ...here, kind: 'noPlate', plate: null, readPlate: null, sessionId: null, detail: null });
+    }
     if (decision.flags.includes('noEntryRecord')) {
-      this.raise(ref, at, 'noEntryRecord', decision.plate, read?.plate ?? null, sessionId, { reason: decision.reason });
+      const detail = { reason: decision.reason };
+      const readPlate = read?.plate ?? null;
+      this.raise({ ...here, kind: 'noEntryRecord', plate: decision.plate, readPlate, sessionId, detail });
     }
     this.deps.metrics.inc('gateway_decisions_total', {
       site: ref.site.id,
@@ -78,15 +115,8 @@ export class LaneOutcomes {
   }
 
   /** An exception for staff, in the ledger and on the live stream. */
-  raise(
-    ref: LaneRef,
-    at: number,
-    kind: ExceptionKind,
-    plate: string | null,
-    readPlate: string | null,
-    sessionId: string | null,
-    detail: unknown,
-  ): number {
+  raise(e: RaisedException): number {
+    const { ref, at, kind, plate, readPlate, sessionId } = e;
     const id = this.deps.ledger.raiseException({
       site: ref.site.id,
       at,
@@ -96,7 +126,7 @@ export class LaneOutcomes {
       plate,
       readPlate,
       sessionId,
-      detail,
+      detail: e.detail,
     });
     this.deps.bus.emit({
       type: 'exception',
@@ -137,22 +167,20 @@ export class LaneOutcomes {
     });
   }
 
-  /** A redelivered event: send the same command (same command id) and display again, so a crash never strands a car. */
-  async republish(
-    ref: LaneRef,
-    recorded: {
-      commandId: string | null;
-      reason: string;
-      sessionId: string | null;
-      plate: string | null;
-      at: number;
-      display: GateDecision['display'];
-    },
-  ): Promise<void> {
-    if (recorded.commandId) {
-      await this.command(ref, recorded.commandId, recorded.reason, recorded.sessionId, recorded.plate, recorded.at);
+  /**
+   * A redelivered event (plate read, payment): send the command and display recorded for it again, same command id,
+   * so a crash between the commit and the barrier command never strands a car.
+   */
+  async republish(siteId: string, eventRef: string): Promise<void> {
+    const row = this.deps.ledger.decisionByEvent(siteId, eventRef);
+    if (!row || (row.lane !== 'entry' && row.lane !== 'exit')) return;
+    const ref = this.deps.lanes.lane(siteId, row.gate, row.lane);
+    if (!ref) return;
+    const display = RecordedDisplay.parse(row.display);
+    if (display.commandId) {
+      await this.command(ref, display.commandId, row.reason, row.sessionId, row.plate, row.at);
     }
-    await this.show(ref, recorded.display, recorded.at);
+    await this.show(ref, display, row.at);
   }
 
   private async command(

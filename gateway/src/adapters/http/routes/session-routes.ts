@@ -127,11 +127,18 @@ export function sessionRoutes(
         const actor = request.user!.username;
         const { paymentId, amountFen, method, reason } = request.body;
         // Staff take the money at the booth: a payment like any other (revenue, a held exit opens), audited.
-        const result = await gateway.gate.onPayment(
-          site.id,
-          { sessionId: session.id, plate: null, amountFen, method, paymentId: `staff/${paymentId}`, source: 'staff' },
-          now(),
-        );
+        const result = await gateway.gate.onPayment({
+          site: site.id,
+          payment: {
+            sessionId: session.id,
+            plate: null,
+            amountFen,
+            method,
+            paymentId: `staff/${paymentId}`,
+            source: 'staff',
+          },
+          at: now(),
+        });
         if (!result.ok) throw new Errors.NotFound(result.reason);
         if (result.applied) {
           gateway.ledger.audit({
@@ -213,9 +220,9 @@ export function sessionRoutes(
             throw new Errors.BadSignature('timestamp outside the 5 minute window');
           const body = request.body as z.infer<typeof Callback>;
           siteOf(gateway, body.site);
-          const result = await gateway.gate.onPayment(
-            body.site,
-            {
+          const result = await gateway.gate.onPayment({
+            site: body.site,
+            payment: {
               sessionId: body.sessionId,
               plate: body.plate,
               amountFen: body.amountFen,
@@ -223,8 +230,8 @@ export function sessionRoutes(
               paymentId: `callback/${body.paymentId}`,
               source: 'callback',
             },
-            now(),
-          );
+            at: now(),
+          });
           if (!result.ok) throw new Errors.NotFound(result.reason);
           // Money for a plate with no open session is kept for its exit read: accepted, not failed (and the same answer
           // for a retried callback), so the provider does not treat a payment the gateway keeps as refused.

@@ -1,0 +1,255 @@
+import { interpretRead, isStaleRead, leftAt, sessionClass, vehicleFromPlate } from '../domain/gate/gate-rules.ts';
+import { decideEntry, decideExit, type PlateRead } from '../domain/gate/index.ts';
+import { type Credential, resolveCredential, UserClass } from '../domain/registry/index.ts';
+import { openSession } from '../domain/session/session.ts';
+import type { Site } from '../domain/site.ts';
+import type { PlatePayload } from '../protocol/index.ts';
+import type { FeeService } from './fee-service.ts';
+import type { LaneRef, OccupancyPort, RegistryPort } from './gate-ports.ts';
+import type { LaneOutcomes, RecordedOutcome } from './lane-outcome.ts';
+import { closeStay, type Lanes } from './lanes.ts';
+import { localClockTime } from './local-time.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import type { LedgerPort } from './ports.ts';
+
+/** A payment kept for a plate with no session is taken up by that plate's exit read within this time. */
+const UNAPPLIED_PAYMENT_MS = 30 * 60_000;
+
+export interface PlateReadDeps {
+  ledger: LedgerPort;
+  registry: RegistryPort;
+  fees: FeeService;
+  occupancy: OccupancyPort;
+  lanes: Lanes;
+  outcomes: LaneOutcomes;
+  metrics: Metrics;
+  log: Logger;
+  clock: { now(): number };
+  newId(): string;
+  /** The trusted time of a device event (clock-skew rule, counted). */
+  eventTime(deviceTs: number, receivedAt: number, site: string): number;
+}
+
+/** A camera read at a lane: decided in one ledger transaction, then announced through the lane-outcome path. */
+export class PlateReads {
+  constructor(private readonly deps: PlateReadDeps) {}
+
+  async onPlate(read: { site: string; gate: string; payload: PlatePayload; receivedAt: number }): Promise<void> {
+    const { site: siteId, gate: gateId, payload, receivedAt } = read;
+    const { ledger, metrics } = this.deps;
+    const ref = this.deps.lanes.lane(siteId, gateId, payload.lane);
+    if (!ref) {
+      metrics.inc('gateway_rejected_total', { reason: 'unknown-lane' });
+      this.deps.log.warn({ site: siteId, gate: gateId, lane: payload.lane }, 'plate read for a lane not in the config');
+      return;
+    }
+    if (ref.lane.camera !== payload.deviceId) {
+      metrics.inc('gateway_rejected_total', { reason: 'wrong-camera' });
+      this.deps.log.warn(
+        { device: payload.deviceId, expected: ref.lane.camera },
+        'plate read from a camera not on this lane',
+      );
+      return;
+    }
+    const eventRef = `${payload.deviceId}/${payload.eventId}`;
+    const at = this.deps.eventTime(payload.ts, receivedAt, siteId);
+    const stale = isStaleRead(at, receivedAt);
+
+    // The decision commits to the WAL without waiting for the disk (it survives a crash at once); the fsync that makes
+    // it survive a power cut too comes right after the barrier command, off the driver's wait.
+    const outcome = ledger.unsynced(() =>
+      ledger.transaction((): RecordedOutcome | null => {
+        if (!ledger.claimEvent(payload.deviceId, payload.eventId, 'plate', receivedAt)) return null;
+        return payload.lane === 'entry'
+          ? this.entry(ref, payload, at, eventRef, stale)
+          : this.exit(ref, payload, at, eventRef, stale);
+      }),
+    );
+    if (!outcome) {
+      metrics.inc('gateway_duplicate_events_total', { kind: 'plate' });
+      await this.deps.outcomes.republish(siteId, eventRef);
+      return;
+    }
+    await this.deps.outcomes.announce(outcome);
+    // After this turn's writes have gone to the sockets (the MQTT link flushes on the next tick).
+    setImmediate(() => {
+      try {
+        ledger.syncNow(receivedAt);
+      } catch (err) {
+        this.deps.metrics.inc('gateway_ledger_errors_total', { op: 'sync' });
+        this.deps.log.error({ err: (err as Error).message }, 'ledger sync failed');
+      }
+    });
+    metrics.observe('gateway_decision_latency_ms', this.deps.clock.now() - receivedAt);
+  }
+
+  /**
+   * Entry: a low-confidence read is matched fuzzily against the registry. Exit: the open session is found exactly,
+   * then fuzzily, whatever the confidence (DESIGN §4 "Gate decisions").
+   */
+  private read(site: Site, payload: PlatePayload, candidates: () => Iterable<string>, alwaysFuzzy: boolean): PlateRead {
+    return interpretRead({
+      plate: payload.plate,
+      confidence: payload.confidence,
+      fuzzyBelow: site.policies.fuzzyBelowConfidence,
+      alwaysFuzzy,
+      candidates,
+    });
+  }
+
+  private credentialFor(site: Site, plate: string, at: number): Credential {
+    return resolveCredential(
+      plate,
+      at,
+      localClockTime(at, site.timeZone),
+      this.deps.registry.entriesFor(site.id, plate),
+    );
+  }
+
+  private entry(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): RecordedOutcome {
+    const { ledger } = this.deps;
+    const site = ref.site;
+    const read = this.read(site, payload, () => this.deps.registry.plates(site.id), false);
+    const plate = read.match.kind === 'exact' || read.match.kind === 'fuzzy' ? read.match.plate : null;
+    const credential = plate ? this.credentialFor(site, plate, at) : null;
+    const open = plate ? ledger.findOpenSession(site.id, plate) : null;
+    const decision = decideEntry({
+      at,
+      localTime: localClockTime(at, site.timeZone),
+      gate: ref.gate,
+      zones: ref.lane.zones,
+      read,
+      credential,
+      insideAlready: open !== null,
+      freeSpaces: this.deps.occupancy.free(site.id),
+      policies: site.policies,
+    });
+    let sessionId: string | null = null;
+    if (decision.action === 'open' && !stale && plate) {
+      if (open && decision.flags.includes('staleSessionClosed')) {
+        ledger.closeSession(open.id, {
+          exitAt: at,
+          exitGate: null,
+          feeFen: 0,
+          breakdown: null,
+          closeReason: 'PASSBACK_STALE',
+        });
+        this.deps.outcomes.raise({
+          ref,
+          at,
+          kind: 'passback',
+          plate,
+          readPlate: read.plate,
+          sessionId: open.id,
+          detail: { reason: 'a new entry closed the open session' },
+        });
+      }
+      sessionId = this.deps.newId();
+      const cls = this.vehicleOf(site.id, plate, payload.colour);
+      ledger.insertSession(
+        openSession({
+          id: sessionId,
+          site: site.id,
+          plate,
+          readPlate: read.plate,
+          entryAt: at,
+          entryGate: ref.gate,
+          ...sessionClass(credential),
+          vehicleClass: cls.vehicleClass,
+          energy: cls.energy,
+          fuzzy: decision.fuzzy !== null,
+          visitorUntil: credential?.kind === 'visitor' ? credential.validUntil : null,
+        }),
+      );
+    }
+    return this.deps.outcomes.record({ ref, at, decision, read, sessionId, eventRef, stale });
+  }
+
+  private exit(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): RecordedOutcome {
+    const { ledger, fees } = this.deps;
+    const site = ref.site;
+    const read = this.read(site, payload, () => ledger.openPlates(site.id), true);
+    const plate = read.match.kind === 'exact' || read.match.kind === 'fuzzy' ? read.match.plate : null;
+    const session = plate ? ledger.findOpenSession(site.id, plate) : null;
+    const fee =
+      session && session.entryAt !== null ? fees.quoteSession(session, ledger.paymentsFor(session.id), at) : null;
+    const cls = plate ? this.vehicleOf(site.id, plate) : { vehicleClass: 'small' as const, energy: 'fuel' as const };
+    const noEntry = fees.noEntryFee(site.id, at, cls.vehicleClass);
+    const kept = !session && plate ? ledger.unappliedPayments(site.id, plate, at - UNAPPLIED_PAYMENT_MS) : [];
+    const decision = decideExit({
+      at,
+      gate: ref.gate,
+      read,
+      session:
+        session && session.entryAt !== null
+          ? {
+              id: session.id,
+              plate: session.plate,
+              entryAt: session.entryAt,
+              credentialKind: session.credentialKind,
+              userClass: UserClass.safeParse(session.userClass).data ?? 'visitor',
+            }
+          : null,
+      fee: fee
+        ? { totalFen: fee.totalFen, paidFen: fee.paidFen, dueFen: fee.dueFen, paidExitUntil: fee.paidExitUntil }
+        : null,
+      noEntryFeeFen: noEntry.totalFen,
+      noEntryPaidFen: session?.noEntryRecord ? session.paidFen : kept.reduce((sum, p) => sum + p.amountFen, 0),
+      policies: site.policies,
+    });
+    let sessionId = session?.id ?? null;
+    if (!session && plate && decision.flags.includes('noEntryRecord')) {
+      // The exit with no entry record becomes a session of its own, so its fee and payments have a home.
+      sessionId = this.deps.newId();
+      const credential = this.credentialFor(site, plate, at);
+      ledger.insertSession(
+        openSession({
+          id: sessionId,
+          site: site.id,
+          plate,
+          readPlate: read.plate,
+          exitGate: ref.gate,
+          ...sessionClass(credential),
+          vehicleClass: cls.vehicleClass,
+          energy: cls.energy,
+          noEntryRecord: true,
+          feeFen: noEntry.totalFen,
+          breakdown: noEntry,
+        }),
+      );
+      for (const payment of kept) ledger.attachPayment(payment.id, sessionId);
+    }
+    if (sessionId && !stale) {
+      if (decision.action === 'open') {
+        const current = ledger.getSession(sessionId)!;
+        // A payment made after the read but delivered before it (out of order): the car left once it had paid, so
+        // the stay ends then, as it would had the payment arrived second and opened the held exit.
+        const payments = ledger.paymentsFor(sessionId);
+        const left = leftAt(
+          at,
+          payments.map((p) => p.at),
+        );
+        const settled = left > at && current.entryAt !== null ? fees.quoteSession(current, payments, left) : fee;
+        closeStay(ledger, {
+          session: current,
+          at: left,
+          gate: ref.gate,
+          reason: decision.reason,
+          fee: settled ?? noEntry,
+        });
+      } else if (decision.action === 'hold') {
+        ledger.holdExit(site.id, ref.gate, 'exit', sessionId, at);
+      }
+    }
+    return this.deps.outcomes.record({ ref, at, decision, read, sessionId, eventRef, stale });
+  }
+
+  private vehicleOf(
+    site: string,
+    plate: string,
+    plateColour?: string,
+  ): { vehicleClass: 'small' | 'large' | 'motorcycle'; energy: 'fuel' | 'electric' } {
+    return vehicleFromPlate(plate, this.deps.registry.entriesFor(site, plate).vehicle ?? null, plateColour);
+  }
+}
