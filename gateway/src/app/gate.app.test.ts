@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AppHarness, startAppHarness } from '../../../test/support/app-harness.ts';
+
+/** Per-minute tariff: every started minute ¥1 for visitors, 15 minutes to leave after paying (test fixture). */
+const TARIFF = resolve(import.meta.dirname, '../../../test/chaos/fixtures/per-minute.yaml');
+const T0 = Date.parse('2026-03-02T08:00:00+08:00');
+const SEC = 1000;
+const MIN = 60 * SEC;
+
+let h: AppHarness;
+afterEach(() => h?.close());
+
+function start(): AppHarness {
+  h = startAppHarness({ tariff: TARIFF, start: T0 });
+  return h;
+}
+
+const stay = (plate: string) => {
+  const rows = h.ledger.openSessions('s1').filter((s) => s.plate === plate);
+  return rows[0] ?? null;
+};
+
+describe('the gate application layer on a real SQLite ledger', () => {
+  it('out-of-order money: a payment delivered before the exit read it followed ends the stay at the payment', async () => {
+    start();
+    await h.plate('entry', '苏E10001');
+    const id = stay('苏E10001')!.id;
+    h.clock.advance(5 * MIN + 10 * SEC);
+    const readAt = h.clock.now();
+    // Paid 3 s after the read (6 started minutes: ¥6), but the terminal's message arrives first.
+    const paid = await h.pay('苏E10001', 600, { ts: readAt + 3 * SEC });
+    expect(paid).toMatchObject({ ok: true, applied: true, held: false, sessionId: id });
+    await h.plate('exit', '苏E10001', { ts: readAt });
+    expect(h.ledger.getSession(id)).toMatchObject({
+      status: 'closed',
+      exitAt: readAt + 3 * SEC,
+      feeFen: 600,
+      paidFen: 600,
+      closeReason: 'EXIT_PAID',
+    });
+    expect(h.publisher.commands().map((c) => c.reasonCode)).toEqual(['ENTRY_TEMPORARY', 'EXIT_PAID']);
+  });
+
+  it('out-of-order money at a held exit: paid before the read, delivered after it, settles at the read', async () => {
+    start();
+    await h.plate('entry', '苏E10002');
+    const id = stay('苏E10002')!.id;
+    h.clock.advance(4 * MIN + 30 * SEC);
+    const paidAt = h.clock.now();
+    h.clock.advance(20 * SEC);
+    await h.plate('exit', '苏E10002'); // 4m50s: ¥5 due, held
+    expect(h.ledger.heldExitOf('s1', id)).toMatchObject({ gate: 'g1', lane: 'exit' });
+    await h.pay('苏E10002', 500, { ts: paidAt });
+    expect(h.ledger.getSession(id)).toMatchObject({ status: 'closed', closeReason: 'EXIT_PAID_WINDOW', feeFen: 500 });
+    expect(h.ledger.getSession(id)?.exitAt).toBe(paidAt + 20 * SEC);
+    expect(h.ledger.heldExitOf('s1', id)).toBeNull();
+  });
+
+  it('a stale read is recorded late: no command, no session, no passage, and the live event says so', async () => {
+    start();
+    await h.plate('entry', '苏E10003', { ts: h.clock.now() - 3 * MIN });
+    expect(stay('苏E10003')).toBeNull();
+    expect(h.publisher.commands()).toEqual([]);
+    expect(h.passages).toEqual([]);
+    const decision = h.events.find((e) => e.type === 'decision');
+    expect(decision?.data).toMatchObject({ action: 'late', opened: false, plate: '苏E10003' });
+  });
+
+  it('a redelivered read is decided once and re-sends the same command id', async () => {
+    start();
+    await h.plate('entry', '苏E10004', { eventId: 'r-1' });
+    await h.plate('entry', '苏E10004', { eventId: 'r-1' });
+    const commands = h.publisher.commands();
+    expect(commands).toHaveLength(2);
+    expect(commands[1]?.commandId).toBe(commands[0]?.commandId);
+    expect(h.ledger.openSessions('s1')).toHaveLength(1);
+    expect(h.passages).toHaveLength(1);
+    expect(h.events.filter((e) => e.type === 'decision')).toHaveLength(1);
+  });
+
+  it('a manual open at a held exit lets the held car out, closes its stay at its fee, and audits who and why', async () => {
+    start();
+    await h.plate('entry', '苏E10005');
+    await h.plate('entry', '苏E10006');
+    const first = stay('苏E10005')!.id;
+    const second = stay('苏E10006')!.id;
+    h.clock.advance(10 * MIN);
+    await h.plate('exit', '苏E10005');
+    h.clock.advance(SEC);
+    await h.plate('exit', '苏E10006');
+    // Both held; staff let out the one they name, not the latest read.
+    const opened = await h.gate.manualOpen({
+      site: 's1',
+      gate: 'g1',
+      lane: 'exit',
+      actor: 'wang',
+      reason: '车主已现金缴费',
+      plate: '苏E10005',
+    });
+    expect(opened.ok).toBe(true);
+    expect(h.ledger.getSession(first)).toMatchObject({
+      status: 'closed',
+      closeReason: 'MANUAL_OPEN',
+      manualOpen: true,
+    });
+    // Charged as it stood when it left: 10 min 1 s, 11 started minutes.
+    expect(h.ledger.getSession(first)?.feeFen).toBe(1100);
+    expect(h.ledger.getSession(second)?.status).toBe('open');
+    expect(h.ledger.heldExitOf('s1', second)).not.toBeNull();
+    expect(h.publisher.displays().at(-1)?.lines).toEqual(['苏E10005', '人工放行', '请通行']);
+    const audit = h.ledger.auditList('s1', 10, 0);
+    expect(audit.items[0]).toMatchObject({ actor: 'wang', action: 'manualOpen', reason: '车主已现金缴费' });
+  });
+
+  it('paid at the terminal before driving up: out inside the 15-minute window, held for the extra past it', async () => {
+    start();
+    await h.plate('entry', '苏E10007');
+    await h.plate('entry', '苏E10008');
+    h.clock.advance(10 * MIN);
+    await h.pay('苏E10007', 1000);
+    await h.pay('苏E10008', 1000);
+    h.clock.advance(14 * MIN);
+    await h.plate('exit', '苏E10007');
+    h.clock.advance(2 * MIN); // 16 min after paying: past the window, 16 more started minutes due
+    await h.plate('exit', '苏E10008');
+    const reasons = h.publisher.commands().map((c) => c.reasonCode);
+    expect(reasons).toEqual(['ENTRY_TEMPORARY', 'ENTRY_TEMPORARY', 'EXIT_PAID_WINDOW']);
+    const held = h.publisher.displays().at(-1);
+    expect(held?.colour).toBe('yellow');
+    expect(held?.lines.join(' ')).toContain('16.00元');
+    expect(stay('苏E10008')).not.toBeNull();
+  });
+});
