@@ -1,18 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentialsFor, type RunningBroker, startBroker } from '../../broker/src/index.ts';
-import { silentLogger } from '../../gateway/src/app/logger.ts';
-import { parseConfigText, parseEnv } from '../../gateway/src/config/config.ts';
-import { deviceIdentities } from '../../gateway/src/config/device-identities.ts';
 import { ManualClock } from '../../gateway/src/domain/clock.ts';
-import { type RunningGateway, startGateway } from '../../gateway/src/main.ts';
+import type { RunningGateway } from '../../gateway/src/main.ts';
 import { parseMessage, type ReportSummaryPayload } from '../../gateway/src/protocol/index.ts';
 import { BureauAggregator } from '../../gateway/src/reports/bureau-aggregator.ts';
 import { type RestartableServer, startInfluxDb1 } from '../servers.ts';
 import { nextMessage, plateEvent } from '../support/community.ts';
+import {
+  identitiesOf,
+  startTestBroker,
+  startTestGateway,
+  type TestBroker,
+  type TestSite,
+  writeSite,
+} from '../support/harness.ts';
 import { until } from './support/run-day.ts';
 
 const TARIFF = resolve(import.meta.dirname, '../../tariffs/residential-guidance.yaml');
@@ -44,23 +45,12 @@ describe('several gateways on one central broker and one InfluxDB, aggregated by
     { id: 'north', capacity: 30, cars: 12 },
   ];
   let influx: RestartableServer;
-  let broker: RunningBroker;
-  let passwords: Map<string, string>;
+  let broker: TestBroker;
   const gateways = new Map<string, RunningGateway>();
-  const dirs: string[] = [];
-  const clients: MqttClient[] = [];
+  const siteDirs: TestSite[] = [];
   const clock = new ManualClock(Date.parse('2026-03-02T08:00:00+08:00'));
 
-  async function connect(username: string): Promise<MqttClient> {
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
-      clientId: username,
-      username,
-      password: passwords.get(username),
-      reconnectPeriod: 0,
-    });
-    clients.push(client);
-    return client;
-  }
+  const connect = (username: string) => broker.connect(username);
 
   beforeAll(async () => {
     influx = await startInfluxDb1();
@@ -68,48 +58,26 @@ describe('several gateways on one central broker and one InfluxDB, aggregated by
       method: 'POST',
     });
     expect(created.status).toBe(200);
-    const wanted = new Map<string, Parameters<typeof credentialsFor>[0][number]>();
-    const configs = sites.map((s) => {
-      const dir = mkdtempSync(join(tmpdir(), `site-${s.id}-`));
-      dirs.push(dir);
-      const file = join(dir, 'site.yaml');
-      writeFileSync(file, siteYaml(s.id, s.capacity));
-      for (const w of deviceIdentities(parseConfigText(siteYaml(s.id, s.capacity), file))) wanted.set(w.username, w);
-      wanted.set(`gw-${s.id}`, { username: `gw-${s.id}`, identity: { role: 'gateway', site: s.id } });
-      return { site: s, dir, file };
+    for (const s of sites) siteDirs.push(writeSite(siteYaml(s.id, s.capacity), { prefix: `site-${s.id}-` }));
+    broker = await startTestBroker({
+      identities: [
+        ...identitiesOf(...siteDirs.map((d) => d.config)),
+        ...sites.map((s) => ({ username: `gw-${s.id}`, identity: { role: 'gateway' as const, site: s.id } })),
+      ],
     });
-    const creds = await credentialsFor([...wanted.values()]);
-    passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
-    broker = await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
-    for (const { site, dir, file } of configs) {
-      const env = parseEnv({
-        MQTT_URL: `mqtt://127.0.0.1:${broker.port}`,
-        MQTT_USERNAME: `gw-${site.id}`,
-        MQTT_PASSWORD: passwords.get(`gw-${site.id}`),
-        HTTP_PORT: '0',
-        HTTP_HOST: '127.0.0.1',
-        DATA_DIR: dir,
-      });
-      const influxEnv = { INFLUX_URL: influx.url, INFLUX_MODE: 'v1', INFLUX_DB: 'parking' };
-      const running = await startGateway({
-        configFile: file,
-        env,
-        clock,
-        log: silentLogger,
-        tickMs: 50,
-        influxEnv,
-        cron: false,
-      });
-      gateways.set(site.id, running);
+    const influxEnv = { INFLUX_URL: influx.url, INFLUX_MODE: 'v1', INFLUX_DB: 'parking' };
+    for (const [i, s] of sites.entries()) {
+      const site = siteDirs[i]!;
+      gateways.set(s.id, await startTestGateway({ broker, site, clock, username: `gw-${s.id}`, influxEnv }));
     }
   });
 
   afterAll(async () => {
-    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await broker?.closeClients();
     for (const running of gateways.values()) await running.stop();
     await broker?.stop();
     await influx?.stop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const site of siteDirs) site.remove();
   });
 
   it('serves each community from its own gateway, and ranks them all in the bureau from their report topics', async () => {

@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
-import { credentialsFor, startBroker } from '../../broker/src/index.ts';
-import { silentLogger } from '../../gateway/src/app/logger.ts';
-import { parseConfigText, parseEnv } from '../../gateway/src/config/config.ts';
-import { deviceIdentities } from '../../gateway/src/config/device-identities.ts';
+import { resolve } from 'node:path';
+import type { MqttClient } from 'mqtt';
 import { ManualClock } from '../../gateway/src/domain/clock.ts';
-import { type RunningGateway, startGateway } from '../../gateway/src/main.ts';
+import type { RunningGateway } from '../../gateway/src/main.ts';
+import { identitiesOf, startTestBroker, startTestGateway, writeSite } from '../support/harness.ts';
 
 const FREE_TARIFF = resolve(import.meta.dirname, 'free-tariff.yaml');
 
@@ -64,49 +59,26 @@ export interface ReplayCommunity {
 
 /** A real aedes broker with device accounts and a real gateway on a manual clock, in a fresh temp dir. */
 export async function startReplayCommunity(sites: ReplaySite[], start: number): Promise<ReplayCommunity> {
-  const dir = mkdtempSync(join(tmpdir(), 'replay-'));
-  const configFile = join(dir, 'sites.yaml');
-  const yaml = replayConfigYaml(sites);
-  writeFileSync(configFile, yaml);
-  const creds = await credentialsFor(deviceIdentities(parseConfigText(yaml, configFile)));
-  const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
-  const broker = await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
-  const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
+  const site = writeSite(replayConfigYaml(sites), { prefix: 'replay-', file: 'sites.yaml' });
+  const broker = await startTestBroker({ identities: identitiesOf(site.config) });
   const clock = new ManualClock(start);
-  const env = parseEnv({
-    MQTT_URL: brokerUrl,
-    MQTT_USERNAME: 'gateway',
-    MQTT_PASSWORD: passwords.get('gateway'),
-    HTTP_PORT: '0',
-    HTTP_HOST: '127.0.0.1',
-    DATA_DIR: dir,
-  });
-  const clients: MqttClient[] = [];
   let gateway: RunningGateway;
   try {
-    gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: TIMER_OFF_MS, cron: false });
+    gateway = await startTestGateway({ broker, site, clock, tickMs: TIMER_OFF_MS });
   } catch (err) {
     await broker.stop();
+    site.remove();
     throw err;
   }
   return {
     clock,
     gateway,
-    async device(username) {
-      const client = await mqtt.connectAsync(brokerUrl, {
-        clientId: username,
-        username,
-        password: passwords.get(username),
-        reconnectPeriod: 0,
-      });
-      clients.push(client);
-      return client;
-    },
+    device: (username) => broker.connect(username),
     async stop() {
-      await Promise.all(clients.map((c) => c.endAsync(true)));
+      await broker.closeClients();
       await gateway.stop();
       await broker.stop();
-      rmSync(dir, { recursive: true, force: true });
+      site.remove();
     },
   };
 }

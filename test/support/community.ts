@@ -1,13 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
-import { credentialsFor, startBroker } from '../../broker/src/index.ts';
-import { silentLogger } from '../../gateway/src/app/logger.ts';
-import { parseConfigText, parseEnv } from '../../gateway/src/config/config.ts';
-import { deviceIdentities } from '../../gateway/src/config/device-identities.ts';
+import type { MqttClient } from 'mqtt';
 import { ManualClock } from '../../gateway/src/domain/clock.ts';
-import { type RunningGateway, startGateway } from '../../gateway/src/main.ts';
+import type { RunningGateway } from '../../gateway/src/main.ts';
+import { identitiesOf, startTestBroker, startTestGateway, writeSite } from './harness.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 
@@ -65,60 +60,38 @@ export interface Community {
 export async function startCommunity(
   opts: { yaml?: string; start?: number; dataDir?: string; paymentSecret?: string; externalBrokerUrl?: string } = {},
 ): Promise<Community> {
-  const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'community-'));
-  const configFile = join(dir, 'site.yaml');
-  const yaml = opts.yaml ?? testConfigYaml();
-  writeFileSync(configFile, yaml);
-  const config = parseConfigText(yaml, configFile);
-  const creds = await credentialsFor(deviceIdentities(config));
-  const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
+  const site = writeSite(opts.yaml ?? testConfigYaml(), {
+    prefix: 'community-',
+    ...(opts.dataDir ? { dir: opts.dataDir } : {}),
+  });
   // A third-party broker (Mosquitto) runs without our device accounts: anonymous clients, no passwords.
-  const external = opts.externalBrokerUrl;
-  if (external) passwords.clear();
-  const broker = external
-    ? null
-    : await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
-  const brokerUrl = external ?? `mqtt://127.0.0.1:${broker!.port}`;
+  const broker = await startTestBroker({
+    identities: identitiesOf(site.config),
+    ...(opts.externalBrokerUrl ? { external: opts.externalBrokerUrl } : {}),
+  });
   const clock = new ManualClock(opts.start ?? Date.parse('2026-03-02T08:00:00+08:00'));
-  const env = parseEnv({
-    MQTT_URL: brokerUrl,
-    MQTT_USERNAME: 'gateway',
-    ...(external ? {} : { MQTT_PASSWORD: passwords.get('gateway') }),
-    HTTP_PORT: '0',
-    HTTP_HOST: '127.0.0.1',
-    DATA_DIR: dir,
+  const env = {
     ADMIN_PASSWORD: 'admin-password',
     PAYMENT_CALLBACK_SECRET: opts.paymentSecret ?? 'test-callback-secret-0123456789',
-  });
-  const clients: MqttClient[] = [];
-  let gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: 50, cron: false });
+  };
+  const launch = () => startTestGateway({ broker, site, clock, env });
   const community: Community = {
-    dir,
-    configFile,
+    dir: site.dir,
+    configFile: site.configFile,
     clock,
-    brokerUrl,
-    gateway,
-    passwords,
-    async device(username) {
-      const client = await mqtt.connectAsync(brokerUrl, {
-        clientId: username,
-        username,
-        password: passwords.get(username),
-        reconnectPeriod: 0,
-      });
-      clients.push(client);
-      return client;
-    },
+    brokerUrl: broker.url,
+    gateway: await launch(),
+    passwords: broker.passwords,
+    device: (username) => broker.connect(username),
     async restartGateway() {
       await community.gateway.stop();
-      gateway = await startGateway({ configFile, env, clock, log: silentLogger, tickMs: 50, cron: false });
-      community.gateway = gateway;
-      return gateway;
+      community.gateway = await launch();
+      return community.gateway;
     },
     async stop() {
-      await Promise.all(clients.map((c) => c.endAsync(true)));
+      await broker.closeClients();
       await community.gateway.stop();
-      await broker?.stop();
+      await broker.stop();
     },
   };
   return community;

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
-import { credentialsFor, type RunningBroker, startBroker } from '../../../broker/src/index.ts';
-import { parseConfigText } from '../../../gateway/src/config/config.ts';
-import { deviceIdentities } from '../../../gateway/src/config/device-identities.ts';
+import type mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
+import type { RunningBroker } from '../../../broker/src/index.ts';
 import { type GatewayProcess, startGatewayProcess } from '../../support/gateway-process.ts';
+import { identitiesOf, startTestBroker, writeSite } from '../../support/harness.ts';
 import { type DayScript, publishEvent, registerResidents } from './day-script.ts';
 import { type LedgerSnapshot, processedEventCount, snapshotLedger } from './ledger-snapshot.ts';
 
@@ -32,43 +29,30 @@ export interface Community {
   broker: RunningBroker;
   brokerUrl: string;
   passwords: Map<string, string>;
+  /** A device or service client; `cam-in~2` connects as `cam-in` with client id `cam-in-2`. */
   connect(clientId: string, opts?: mqtt.IClientOptions): Promise<MqttClient>;
   stop(): Promise<void>;
 }
 
-/** A data dir with the config, an in-process broker with the config's device credentials. */
+/** A data dir with the config, an in-process broker with the config's device credentials (the shared harness). */
 export async function startCommunityBroker(yaml: string): Promise<Community> {
-  const dir = mkdtempSync(join(tmpdir(), 'chaos-'));
-  const configFile = join(dir, 'site.yaml');
-  writeFileSync(configFile, yaml);
-  const config = parseConfigText(yaml, configFile);
-  const creds = await credentialsFor(deviceIdentities(config));
-  const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
-  const broker = await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
-  const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
-  const clients: MqttClient[] = [];
+  const site = writeSite(yaml, { prefix: 'chaos-' });
+  const broker = await startTestBroker({ identities: identitiesOf(site.config) });
+  if (!broker.broker) throw new Error('expected an in-process broker');
+  const running = broker.broker;
   return {
-    dir,
-    configFile,
-    broker,
-    brokerUrl,
-    passwords,
-    async connect(clientId, opts = {}) {
+    dir: site.dir,
+    configFile: site.configFile,
+    broker: running,
+    brokerUrl: broker.url,
+    passwords: broker.passwords,
+    connect(clientId, opts = {}) {
       const username = clientId.split('~')[0] ?? clientId;
-      const client = await mqtt.connectAsync(brokerUrl, {
-        clientId: clientId.replace('~', '-'),
-        username,
-        password: passwords.get(username),
-        reconnectPeriod: 0,
-        ...opts,
-      });
-      clients.push(client);
-      return client;
+      return broker.connect(username, { clientId: clientId.replace('~', '-'), ...opts });
     },
     async stop() {
-      await Promise.all(clients.map((c) => c.endAsync(true)));
       await broker.stop();
-      rmSync(dir, { recursive: true, force: true });
+      site.remove();
     },
   };
 }
