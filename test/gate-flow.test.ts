@@ -244,6 +244,32 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     expect(c.gateway.gateway.ledger.recentDecisions('s1', 'g2', 'entry', 10).length).toBe(before);
   });
 
+  it('refuses an entry camera that publishes an exit read naming the exit camera: no exit opens (#16.1)', async () => {
+    const gw = c.gateway.gateway;
+    const resident = gw.ledger.findOpenSession('s1', '京A12345');
+    expect(resident?.status).toBe('open');
+    const broker = c.broker!;
+    const refusedBefore = broker.counters().refusedPublish;
+    const exitDecisions = () => gw.ledger.recentDecisions('s1', 'g1', 'exit', 1000).length;
+    const exitsBefore = exitDecisions();
+    const barrier = await c.device('bar-out');
+    const commands: Command[] = [];
+    await barrier.subscribeAsync('parking/s1/gate/g1/barrier/command', { qos: 1 });
+    barrier.on('message', (_t, buf) => commands.push(JSON.parse(buf.toString()) as Command));
+    // The entry camera's own login, its own gate's topic, but a payload that claims to be the exit camera.
+    const camIn = await c.device('cam-in');
+    await camIn.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-out', 'exit', '京A12345', c.clock.now()), {
+      qos: 1,
+    });
+    // A good read afterwards is served, so the refused one had its chance to arrive.
+    await entry('京A12347');
+    expect(exitDecisions()).toBe(exitsBefore);
+    expect(commands.filter((m) => m.lane === 'exit')).toEqual([]);
+    expect(gw.ledger.getSession(resident!.id)?.status).toBe('open');
+    expect(broker.counters().refusedPublish).toBe(refusedBefore + 1);
+    await barrier.endAsync();
+  });
+
   it('rejects and counts a malformed payload, and serves the next good one', async () => {
     const camera = await c.device('cam-in');
     const metrics = c.gateway.gateway.metrics;

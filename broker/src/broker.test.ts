@@ -6,7 +6,11 @@ import type { CredentialEntry } from './credentials.ts';
 import { DEMO_SCRYPT_COST, hashPassword } from './password.ts';
 
 const PASSWORD = 'correct horse battery';
-const payload = (kind: keyof typeof TOPIC_EXAMPLES) => JSON.stringify(TOPIC_EXAMPLES[kind].payload);
+/** The example payload of a topic kind, sent by the test's camera (a device may only name itself: #16.1). */
+const payload = (kind: keyof typeof TOPIC_EXAMPLES) => {
+  const example = TOPIC_EXAMPLES[kind].payload;
+  return JSON.stringify('deviceId' in example ? { ...example, deviceId: 'cam-n' } : example);
+};
 
 async function credentials(): Promise<CredentialEntry[]> {
   const hash = await hashPassword(PASSWORD, DEMO_SCRYPT_COST);

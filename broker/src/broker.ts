@@ -8,6 +8,7 @@ import { z } from 'zod';
 import {
   DEFAULT_TOPIC_ROOT,
   type Identity,
+  authorizePayload as protocolAuthorizePayload,
   authorizePublish as protocolAuthorizePublish,
   authorizeSubscribe as protocolAuthorizeSubscribe,
 } from '../../gateway/src/protocol/index.ts';
@@ -187,9 +188,12 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     callback: (error?: Error | null) => void,
   ): void {
     const session = sessionOf(client, packet);
-    const verdict = session
+    const onTopic = session
       ? protocolAuthorizePublish(session.identity, packet.topic, { root })
       : { ok: false as const, reason: 'no authenticated user' };
+    // The topic is the device's own; the event must also name that device (a will is the broker's own message).
+    const verdict =
+      onTopic.ok && session && client !== null ? protocolAuthorizePayload(session.identity, packet.payload) : onTopic;
     if (verdict.ok) {
       counters.messagesIn++;
       callback(null);

@@ -85,7 +85,9 @@ describe('demo credentials', () => {
       await gateway.subscribeAsync('parking/lvyuan/#', { qos: 1 });
       const received = new Promise<string>((resolve) => gateway.once('message', (topic) => resolve(topic)));
       const topic = topics.build.plate({ site: 'lvyuan', gate: 'north' });
-      await camera.publishAsync(topic, JSON.stringify(TOPIC_EXAMPLES.plate.payload), { qos: 1 });
+      // The camera names itself as the event's device (its demo device id is its username).
+      const read = { ...TOPIC_EXAMPLES.plate.payload, deviceId: 'lvyuan-north-camera' };
+      await camera.publishAsync(topic, JSON.stringify(read), { qos: 1 });
       expect(await received).toBe(topic);
     } finally {
       await Promise.all([gateway.endAsync(), camera.endAsync()]);

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Id, parseMessage } from '../../gateway/src/protocol/index.ts';
+import { authorizePayload, Id, type Identity, parseMessage } from '../../gateway/src/protocol/index.ts';
 import { type Community, nextMessage, plateEvent, startCommunity } from '../support/community.ts';
 import { type DeviceKind, hostilePlate, hostileValue, mutatedPayload, mutation } from './hostile-values.ts';
 
@@ -15,6 +15,16 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 /** Who may publish each kind in the test community, on which topic, and a valid payload of theirs. */
+/** The broker identity of each sender (test/support/community.ts's config). */
+const IDENTITIES: Record<DeviceKind, Identity> = {
+  plate: { role: 'camera', site: 's1', gate: 'g1', device: 'cam-in' },
+  loop: { role: 'loop', site: 's1', gate: 'g1', device: 'loop-in' },
+  barrierState: { role: 'barrier', site: 's1', gate: 'g1', device: 'bar-in' },
+  payment: { role: 'payTerminal', site: 's1', gate: 'g1', device: 'pay-out' },
+  spaceState: { role: 'spaceSensor', site: 's1', space: 'A1', device: 'sensor-A1' },
+  deviceStatus: { role: 'spaceSensor', site: 's1', space: 'A2', device: 'sensor-A2' },
+};
+
 function senders(now: number): Record<DeviceKind, { user: string; topic: string; base: Record<string, unknown> }> {
   const event = (deviceId: string) => ({ eventId: `base-${deviceId}`, ts: now, deviceId });
   return {
@@ -139,6 +149,9 @@ describe('a storm of hostile device messages through the broker into a running g
     let expectedHandled = 0;
     let sent = 0;
     let spoofedSent = 0;
+    // Events naming a device other than their sender are refused by the broker (#16.1) and never reach the gateway.
+    let refusedByBroker = 0;
+    const refusedBefore = c.broker!.counters().refusedPublish;
     const perKind: Record<string, number> = {};
     await Promise.all(
       (Object.entries(plan) as [DeviceKind, (typeof plan)[DeviceKind]][]).map(async function publishStorm(
@@ -149,6 +162,12 @@ describe('a storm of hostile device messages through the broker into a running g
         perKind[kind] = messages.length;
         const client = clients.get(sender.user)!;
         for (const payload of messages) {
+          sent++;
+          if (!authorizePayload(IDENTITIES[kind], payload).ok) {
+            refusedByBroker++;
+            await client.publishAsync(sender.topic, payload, { qos: 1 });
+            continue;
+          }
           const local = parseMessage(sender.topic, payload);
           // A status names its device in the topic, which the broker checks; the others name it in the payload.
           if (
@@ -159,22 +178,28 @@ describe('a storm of hostile device messages through the broker into a running g
             spoofedSent++;
           if (local.ok) expectedHandled++;
           else expectedRejects.set(local.code, (expectedRejects.get(local.code) ?? 0) + 1);
-          sent++;
           await client.publishAsync(sender.topic, payload, { qos: 1 });
         }
       }),
     );
     console.info(`gateway storm: ${sent} messages`, perKind);
-    await vi.waitFor(() => expect(gw.mqtt.received - receivedBefore).toBe(sent), { timeout: 20_000, interval: 20 });
+    await vi.waitFor(() => expect(gw.mqtt.received - receivedBefore).toBe(sent - refusedByBroker), {
+      timeout: 20_000,
+      interval: 20,
+    });
+    expect(c.broker!.counters().refusedPublish - refusedBefore).toBe(refusedByBroker);
+    // The spoofed ids (valid payloads naming another device) are among them: 15 per kind that names its device.
+    expect(refusedByBroker).toBeGreaterThanOrEqual(PER_KIND.spoofed * 5);
 
     // Every message is accounted for: handled, or rejected under the code parseMessage gives locally.
     expect(metrics.total('gateway_messages_total') - handledBefore).toBe(expectedHandled);
     const rejectedAfter = snapshot(metrics, 'gateway_rejected_total');
     for (const [code, n] of expectedRejects) expect(delta(rejectedAfter, rejectedBefore, code)).toBe(n);
     expect(expectedRejects.size).toBeGreaterThanOrEqual(3);
-    // Valid payloads naming another device are dropped as wrong-device, not tracked as new devices.
+    // A valid payload naming another configured device that gets past the broker would be dropped as wrong-device.
     expect(delta(rejectedAfter, rejectedBefore, 'wrong-device')).toBeGreaterThanOrEqual(spoofedSent);
-    expect(expectedHandled).toBeGreaterThan(50);
+    // Enough valid ones still reach the handlers (those naming their own device).
+    expect(expectedHandled).toBeGreaterThan(25);
 
     // Still serving: a resident read after the storm gets its barrier command.
     c.clock.advance(10_000);

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
+import type { RunningBroker } from '../../broker/src/index.ts';
 import { ManualClock } from '../../gateway/src/domain/clock.ts';
 import type { RunningGateway } from '../../gateway/src/main.ts';
 import { identitiesOf, startTestBroker, startTestGateway, writeSite } from './harness.ts';
@@ -49,6 +50,8 @@ export interface Community {
   configFile: string;
   clock: ManualClock;
   brokerUrl: string;
+  /** The in-process aedes broker (null against an external one). */
+  broker: RunningBroker | null;
   gateway: RunningGateway;
   passwords: Map<string, string>;
   device(username: string): Promise<MqttClient>;
@@ -80,6 +83,7 @@ export async function startCommunity(
     configFile: site.configFile,
     clock,
     brokerUrl: broker.url,
+    broker: broker.broker,
     gateway: await launch(),
     passwords: broker.passwords,
     device: (username) => broker.connect(username),

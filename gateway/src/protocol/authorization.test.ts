@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { authorizePublish, authorizeSubscribe, filterCovers, type Identity, ROLE_RIGHTS } from './authorization.ts';
+import {
+  authorizePayload,
+  authorizePublish,
+  authorizeSubscribe,
+  filterCovers,
+  type Identity,
+  ROLE_RIGHTS,
+} from './authorization.ts';
 import { TOPIC_KINDS, topics } from './topics.ts';
 
 const camera: Identity = { role: 'camera', site: 's1', gate: 'north', device: 'cam-n1' };
@@ -115,5 +122,23 @@ describe('filterCovers', () => {
     expect(filterCovers('a/+', 'a/#')).toBe(false);
     expect(filterCovers('a/+', 'a/b/c')).toBe(false);
     expect(filterCovers('a/b/c', 'a/b')).toBe(false);
+  });
+});
+
+describe('authorizePayload: a device speaks only for itself', () => {
+  const camIn: Identity = { role: 'camera', site: 's1', gate: 'g1', device: 'cam-in' };
+  const gatewayUser: Identity = { role: 'gateway', site: '*' };
+  const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+  it.each([
+    ['its own device id', camIn, json({ deviceId: 'cam-in', lane: 'entry' }), true],
+    ['another camera of its gate', camIn, json({ deviceId: 'cam-out', lane: 'exit' }), false],
+    ['a number where the id should be', camIn, json({ deviceId: 7 }), false],
+    ['no device id (left to the schema check)', camIn, json({ lane: 'exit' }), true],
+    ['not JSON (left to the gateway, counted there)', camIn, new TextEncoder().encode('{oops'), true],
+    ['a service account (no device binding)', gatewayUser, json({ deviceId: 'cam-out' }), true],
+  ] as const)('%s', (_what, identity, payload, ok) => {
+    const verdict = authorizePayload(identity, payload);
+    expect(verdict.ok).toBe(ok);
+    if (!verdict.ok) expect(verdict.reason).toMatch(/camera cam-in .* may only speak for itself/);
   });
 });

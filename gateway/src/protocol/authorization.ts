@@ -98,6 +98,32 @@ export function authorizePublish(identity: Identity, topic: string, options: Aut
   return { ok: false, reason: `${describe(identity)} may not publish to ${topic}: not its own ${matched.kind} topic` };
 }
 
+/**
+ * A device speaks only for itself: an event it publishes (plate read, loop, payment, barrier state, space state) must
+ * name it as `deviceId`. The topic check alone lets a gate's entry camera publish a read that names the exit camera
+ * on the same gate topic; the gateway then checks that the named device is the one the configuration puts behind that
+ * lane, so together the read is bound to the camera that sent it. A payload that is not a JSON object, or has no
+ * `deviceId`, is left to the gateway's schema check (counted there as bad-json or bad-payload).
+ */
+export function authorizePayload(identity: Identity, payload: Uint8Array | string): AuthorizeResult {
+  if (!('device' in identity)) return { ok: true };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(
+      typeof payload === 'string' ? payload : new TextDecoder('utf-8', { fatal: true }).decode(payload),
+    );
+  } catch {
+    return { ok: true };
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('deviceId' in parsed)) return { ok: true };
+  const named = parsed.deviceId;
+  if (named === identity.device) return { ok: true };
+  return {
+    ok: false,
+    reason: `${describe(identity)} published an event naming device ${JSON.stringify(String(named).slice(0, 64))}: a device may only speak for itself`,
+  };
+}
+
 /** The subscription filters an identity may use (or any narrower filter). */
 export function allowedSubscriptions(identity: Identity, options: AuthorizeOptions = {}): string[] {
   const t = topicsFor(options.root);
