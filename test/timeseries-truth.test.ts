@@ -173,7 +173,16 @@ describe('the time series tells what the ledger says', () => {
     });
     expect(charged).toMatchObject({ ok: true, applied: true, dueFen: 0 });
     await read('entry', '粤C00002');
-    await read('entry', '苏E00006', clock.now() - 3 * 60_000);
+    // The late read shows nothing (#16.4): wait for its decision in the ledger instead of a display.
+    clock.advance(1000);
+    await devices.camIn.publishAsync(
+      'parking/s1/gate/g1/plate',
+      plateEvent('cam-in', 'entry', '苏E00006', clock.now() - 3 * 60_000),
+      { qos: 1 },
+    );
+    await until('the late read recorded', () =>
+      ledger.recentDecisions('s1', 'g1', 'entry', 5).some((d) => d.plate === '苏E00006' && d.action === 'late'),
+    );
 
     await until('every payment in the ledger', () => ledger.paymentsInRange('s1', 0, clock.now() + 1).length === 3);
     const status = () => {

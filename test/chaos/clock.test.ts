@@ -63,13 +63,23 @@ describe('device clocks that are wrong, and events out of order', () => {
   it('records a read that arrives more than 2 minutes late, but opens nothing and starts no session', async () => {
     const now = c.clock.now();
     const commandsBefore = commands.length;
-    await enter('苏E60004', now - STALE_READ_MS - MIN);
-    expect(gw().ledger.findOpenSession('s1', '苏E60004')).toBeNull();
-    const [last] = gw().ledger.recentDecisions('s1', 'g1', 'entry', 1);
-    expect(last).toMatchObject({ plate: '苏E60004', action: 'late' });
-    // A read that is on time afterwards is served, and only it commands the barrier.
+    const shown: Display[] = [];
+    ledIn.on('message', (_topic, buf) => shown.push(JSON.parse(buf.toString()) as Display));
+    await camIn.publishAsync(
+      'parking/s1/gate/g1/plate',
+      plateEvent('cam-in', 'entry', '苏E60004', now - STALE_READ_MS - MIN),
+      { qos: 1 },
+    );
+    // A read that is on time afterwards is served, and only it commands the barrier and shows on the panel: the late
+    // one showed nothing (a green welcome while the barrier stays shut would mislead whoever is there now, #16.4).
     await enter('苏E60005', c.clock.now());
+    expect(gw().ledger.findOpenSession('s1', '苏E60004')).toBeNull();
+    const [late] = gw()
+      .ledger.recentDecisions('s1', 'g1', 'entry', 2)
+      .filter((d) => d.plate === '苏E60004');
+    expect(late).toMatchObject({ plate: '苏E60004', action: 'late' });
     expect(commands.slice(commandsBefore)).toEqual(['苏E60005']);
+    expect(shown.map((d) => d.lines[0])).toEqual(['苏E60005']);
   });
 
   it('charges no negative stay when the exit camera’s clock is behind the entry camera’s', async () => {

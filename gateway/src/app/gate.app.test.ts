@@ -57,11 +57,12 @@ describe('the gate application layer on a real SQLite ledger', () => {
     expect(h.ledger.heldExitOf('s1', id)).toBeNull();
   });
 
-  it('a stale read is recorded late: no command, no session, no passage, and the live event says so', async () => {
+  it('a stale read is recorded late: no command, no display, no session, no passage, and the live event says so', async () => {
     start();
     await h.plate('entry', '苏E10003', { ts: h.clock.now() - 3 * MIN });
     expect(stay('苏E10003')).toBeNull();
     expect(h.publisher.commands()).toEqual([]);
+    expect(h.publisher.displays()).toEqual([]);
     expect(h.passages).toEqual([]);
     const decision = h.events.find((e) => e.type === 'decision');
     expect(decision?.data).toMatchObject({ action: 'late', opened: false, plate: '苏E10003' });

@@ -139,12 +139,14 @@ export class LaneOutcomes {
 
   /**
    * After the commit: the barrier command first (the latency that matters), then the display; the passage and the
-   * live event only for what was recorded. A late read opens nothing, so nothing passes.
+   * live event only for what was recorded. A late read opens nothing, shows nothing, and nothing passes.
    */
   async announce(outcome: RecordedOutcome): Promise<void> {
     const { ref, decision, sessionId, commandId, at } = outcome;
     if (commandId) await this.command(ref, commandId, decision.reason, sessionId, decision.plate || null, at);
-    await this.show(ref, decision.display, at);
+    // The panel agrees with the barrier: a late read opens nothing and shows nothing (the car has gone; a welcome
+    // in green would be for whoever stands there now).
+    if (!outcome.stale) await this.show(ref, decision.display, at);
     if (commandId) this.deps.occupancy.passage(ref.site.id, ref.gate, ref.lane.lane, at);
     this.deps.bus.emit({
       type: 'decision',
@@ -180,7 +182,7 @@ export class LaneOutcomes {
     if (display.commandId) {
       await this.command(ref, display.commandId, row.reason, row.sessionId, row.plate, row.at);
     }
-    await this.show(ref, display, row.at);
+    if (row.action !== 'late') await this.show(ref, display, row.at);
   }
 
   private async command(
