@@ -301,6 +301,47 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     expect(c.gateway.gateway.metrics.count('gateway_duplicate_events_total', { kind: 'plate' })).toBe(1);
   });
 
+  it('decides a new car sent under a reused event id on its own, never replaying the old command (#16.3)', async () => {
+    const gw = c.gateway.gateway;
+    const camera = await c.device('cam-in');
+    const led = await c.device('led-in');
+    const barrier = await c.device('bar-in');
+    const commands: Command[] = [];
+    await barrier.subscribeAsync('parking/s1/gate/g1/barrier/command', { qos: 1 });
+    barrier.on('message', (_t, buf) => commands.push(JSON.parse(buf.toString()) as Command));
+    gw.registry.vehicles.put({ site: 's1', plate: '浙A66666', household: 'H501' });
+    gw.registry.vehicles.put({ site: 's1', plate: '浙A77777', household: 'H501' });
+    const first = plateEvent('cam-in', 'entry', '浙A66666', c.clock.now(), { eventId: 'boot-000001' });
+    await nextMessage(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', first, { qos: 1 }),
+    );
+    // The camera reboots, its counter starts again: the same event id, another car.
+    c.clock.advance(60_000);
+    const second = plateEvent('cam-in', 'entry', '浙A77777', c.clock.now(), { eventId: 'boot-000001' });
+    const shown = await nextMessage<Display>(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', second, { qos: 1 }),
+    );
+    expect(shown.lines[0]).toBe('浙A77777');
+    expect(gw.ledger.findOpenSession('s1', '浙A77777')).not.toBeNull();
+    const conflicts = gw.ledger.listExceptions('s1', 'open').filter((e) => e.kind === 'eventIdConflict');
+    expect(conflicts).toEqual([
+      expect.objectContaining({
+        readPlate: '浙A77777',
+        detail: expect.objectContaining({ previousPlate: '浙A66666' }),
+      }),
+    ]);
+    // Its own redelivery is still a duplicate: shown again, no second session.
+    await nextMessage(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', second, { qos: 1 }),
+    );
+    expect(gw.ledger.searchSessions('s1', { plate: '浙A77777', limit: 10, offset: 0 }).total).toBe(1);
+    // Every command names the car it was for; none re-sent the first car's command for the second.
+    for (let i = 0; i < 100 && commands.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(commands.map((m) => m.plate)).toEqual(['浙A66666', '浙A77777', '浙A77777']);
+    expect(new Set(commands.map((m) => (m as Command & { commandId: string }).commandId)).size).toBe(2);
+    await barrier.endAsync();
+  });
+
   it('finds the open session fuzzily at exit when the camera misreads a character (2/Z)', async () => {
     const camera = await c.device('cam-out');
     const led = await c.device('led-out');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,7 +147,13 @@ export function startAppHarness(opts: { tariff: string; start: number }): AppHar
           source: 'terminal',
         },
         at: o.ts ?? clock.now(),
-        claim: { deviceId: 'pay-out', eventId },
+        claim: {
+          deviceId: 'pay-out',
+          eventId,
+          digest: createHash('sha256')
+            .update(JSON.stringify({ eventId, plate, amountFen, ts: o.ts ?? clock.now() }))
+            .digest('hex'),
+        },
       });
     },
     close() {

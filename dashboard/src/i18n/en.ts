@@ -112,6 +112,7 @@ export const en: Record<MessageKey, string> = {
   'exc.noPlate': 'No plate',
   'exc.passback': 'Passback',
   'exc.clockSkew': 'Device clock skew',
+  'exc.eventIdConflict': 'Event id reused with another payload',
   'exc.read': 'read',
   'exc.matched': 'matched',
   'exc.confirm': 'Confirm',

@@ -111,6 +111,7 @@ export const zh = {
   'exc.noPlate': '无牌车',
   'exc.passback': '重复入场',
   'exc.clockSkew': '设备时钟偏差',
+  'exc.eventIdConflict': '事件编号重复（内容不同）',
   'exc.read': '识别为',
   'exc.matched': '匹配为',
   'exc.confirm': '确认',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OccupancyEngine } from '../domain/occupancy/index.ts';
 import type { Site } from '../domain/site.ts';
 import type { ParsedMessage } from '../protocol/index.ts';
@@ -106,7 +107,11 @@ export class DeviceDispatch {
             source: 'terminal',
           },
           at: gate.eventTime(p.ts, receivedAt, message.params.site),
-          claim: { deviceId: p.deviceId, eventId: p.eventId },
+          claim: {
+            deviceId: p.deviceId,
+            eventId: p.eventId,
+            digest: createHash('sha256').update(JSON.stringify(p)).digest('hex'),
+          },
         });
         if (!result.ok) this.deps.log.warn({ site: message.params.site, reason: result.reason }, 'payment not applied');
         return;

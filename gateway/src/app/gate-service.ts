@@ -73,7 +73,7 @@ export class GateService {
     site: string;
     payment: PaymentInput;
     at: number;
-    claim?: { deviceId: string; eventId: string } | undefined;
+    claim?: { deviceId: string; eventId: string; digest: string } | undefined;
   }): Promise<PaymentResult> {
     return this.payments.apply(request);
   }

@@ -132,4 +132,18 @@ describe('the gate application layer on a real SQLite ledger', () => {
     expect(held?.lines.join(' ')).toContain('16.00元');
     expect(stay('苏E10008')).not.toBeNull();
   });
+
+  it('a terminal that reuses an event id for another payment: both kept, neither mistaken for a redelivery (#16.3)', async () => {
+    start();
+    await h.plate('entry', '苏E10009');
+    await h.plate('entry', '苏E10010');
+    h.clock.advance(3 * MIN);
+    expect(await h.pay('苏E10009', 300, { eventId: 'pay-000001' })).toMatchObject({ ok: true, applied: true });
+    // The same payment redelivered: applied once.
+    expect(await h.pay('苏E10009', 300, { eventId: 'pay-000001' })).toMatchObject({ ok: true, applied: false });
+    // The terminal rebooted: same event id, another car's money.
+    expect(await h.pay('苏E10010', 300, { eventId: 'pay-000001' })).toMatchObject({ ok: true, applied: true });
+    expect(stay('苏E10009')?.paidFen).toBe(300);
+    expect(stay('苏E10010')?.paidFen).toBe(300);
+  });
 });

@@ -50,18 +50,33 @@ export class Payments {
     /** When the money was paid (the terminal's trusted time, or the gateway's for a callback or staff). */
     at: number;
     /** The terminal event it came in, for idempotency and redelivery. */
-    claim?: { deviceId: string; eventId: string } | undefined;
+    claim?: { deviceId: string; eventId: string; digest: string } | undefined;
   }): Promise<PaymentResult> {
     const { site: siteId, payment: input, at, claim } = request;
     const { ledger, fees } = this.deps;
     const site = this.deps.lanes.site(siteId);
     if (!site) return { ok: false, reason: `unknown site ${siteId}` };
-    const eventRef = claim ? `${claim.deviceId}/${claim.eventId}` : `payment/${input.paymentId}`;
+    let eventRef = claim ? `${claim.deviceId}/${claim.eventId}` : `payment/${input.paymentId}`;
+    let paymentId = input.paymentId;
     const result = ledger.transaction(() => {
-      if (claim && !ledger.claimEvent(claim.deviceId, claim.eventId, 'payment', at))
-        return { kind: 'duplicate' as const };
+      if (claim) {
+        const claimed = ledger.claimEventOnce(claim.deviceId, claim.eventId, 'payment', at, claim.digest);
+        if (claimed === 'conflict') {
+          // The terminal used this event id before for another payment (its counter reset): new money, kept under
+          // ids of its own, never mistaken for a redelivery of the first.
+          const own = `${claim.eventId}#${claim.digest.slice(0, 16)}`;
+          eventRef = `${claim.deviceId}/${own}`;
+          paymentId = `${input.paymentId}#${claim.digest.slice(0, 16)}`;
+          if (ledger.claimEventOnce(claim.deviceId, own, 'payment', at, claim.digest) === 'duplicate') {
+            return { kind: 'duplicate' as const };
+          }
+          this.deps.metrics.inc('gateway_event_id_conflicts_total', { site: siteId, device: claim.deviceId });
+        } else if (claimed === 'duplicate') {
+          return { kind: 'duplicate' as const };
+        }
+      }
       // The same payment again (a retried callback): answer what was done with it, change nothing.
-      const known = ledger.getPayment(input.paymentId);
+      const known = ledger.getPayment(paymentId);
       if (known) return { kind: 'known' as const, known };
       const plate = input.plate ? normalizePlate(input.plate).plate : null;
       const session = input.sessionId
@@ -74,7 +89,7 @@ export class Payments {
         // (a terminal's payment can reach the gateway before the exit read it followed).
         if (plate && !input.sessionId) {
           const kept = {
-            id: input.paymentId,
+            id: paymentId,
             site: siteId,
             sessionId: null,
             plate,
@@ -89,7 +104,7 @@ export class Payments {
         return { kind: 'missing' as const };
       }
       const applied = ledger.addPayment({
-        id: input.paymentId,
+        id: paymentId,
         site: siteId,
         sessionId: session.id,
         plate: session.plate,
@@ -162,7 +177,7 @@ export class Payments {
         site: siteId,
         at,
         data: {
-          paymentId: input.paymentId,
+          paymentId: paymentId,
           sessionId: null,
           plate: result.held.plate,
           amountFen: input.amountFen,
@@ -184,7 +199,7 @@ export class Payments {
         site: siteId,
         at,
         data: {
-          paymentId: input.paymentId,
+          paymentId: paymentId,
           sessionId: result.session.id,
           plate: result.session.plate,
           amountFen: input.amountFen,

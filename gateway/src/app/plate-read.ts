@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { interpretRead, isStaleRead, leftAt, sessionClass, vehicleFromPlate } from '../domain/gate/gate-rules.ts';
 import { decideEntry, decideExit, type PlateRead } from '../domain/gate/index.ts';
 import { type Credential, resolveCredential, UserClass } from '../domain/registry/index.ts';
@@ -52,15 +53,48 @@ export class PlateReads {
       );
       return;
     }
-    const eventRef = `${payload.deviceId}/${payload.eventId}`;
+    let eventRef = `${payload.deviceId}/${payload.eventId}`;
     const at = this.deps.eventTime(payload.ts, receivedAt, siteId);
     const stale = isStaleRead(at, receivedAt);
+    const digest = createHash('sha256').update(JSON.stringify(payload)).digest('hex');
 
     // The decision commits to the WAL without waiting for the disk (it survives a crash at once); the fsync that makes
     // it survive a power cut too comes right after the barrier command, off the driver's wait.
     const outcome = ledger.unsynced(() =>
       ledger.transaction((): RecordedOutcome | null => {
-        if (!ledger.claimEvent(payload.deviceId, payload.eventId, 'plate', receivedAt)) return null;
+        const claimed = ledger.claimEventOnce(payload.deviceId, payload.eventId, 'plate', receivedAt, digest);
+        if (claimed === 'duplicate') return null;
+        if (claimed === 'conflict') {
+          // Not a redelivery: another car under an id the camera used before (its counter reset). Never the old
+          // outcome; this read is decided on its own, under an id of its own (so its own redelivery stays a duplicate).
+          const previous = ledger.decisionByEvent(siteId, eventRef);
+          const ownId = `${payload.eventId}#${digest.slice(0, 16)}`;
+          if (ledger.claimEventOnce(payload.deviceId, ownId, 'plate', receivedAt, digest) === 'duplicate') return null;
+          metrics.inc('gateway_event_id_conflicts_total', { site: siteId, device: payload.deviceId });
+          this.deps.log.warn(
+            {
+              device: payload.deviceId,
+              eventId: payload.eventId,
+              previousPlate: previous?.plate,
+              plate: payload.plate,
+            },
+            'event id reused with another payload: decided as a new read',
+          );
+          this.deps.outcomes.raise({
+            ref,
+            at,
+            kind: 'eventIdConflict',
+            plate: null,
+            readPlate: payload.plate,
+            sessionId: null,
+            detail: {
+              eventId: payload.eventId,
+              previousPlate: previous?.plate ?? null,
+              previousAt: previous?.at ?? null,
+            },
+          });
+          eventRef = `${payload.deviceId}/${ownId}`;
+        }
         return payload.lane === 'entry'
           ? this.entry(ref, payload, at, eventRef, stale)
           : this.exit(ref, payload, at, eventRef, stale);
@@ -68,7 +102,10 @@ export class PlateReads {
     );
     if (!outcome) {
       metrics.inc('gateway_duplicate_events_total', { kind: 'plate' });
-      await this.deps.outcomes.republish(siteId, eventRef);
+      // The ref of what was decided for this payload: the plain id, or the own id a conflicting read got.
+      const own = `${payload.deviceId}/${payload.eventId}#${digest.slice(0, 16)}`;
+      const decided = ledger.decisionByEvent(siteId, own) ? own : eventRef;
+      await this.deps.outcomes.republish(siteId, decided);
       return;
     }
     await this.deps.outcomes.announce(outcome);

@@ -99,6 +99,14 @@ export interface LedgerPort {
   syncNow(at: number): void;
   /** Records a device event as applied; false when it was applied before. */
   claimEvent(deviceId: string, eventId: string, kind: string, receivedAt: number): boolean;
+  /** The same, telling a redelivery (same payload digest) from a conflict (same id, another payload). */
+  claimEventOnce(
+    deviceId: string,
+    eventId: string,
+    kind: string,
+    receivedAt: number,
+    digest: string,
+  ): 'new' | 'duplicate' | 'conflict';
 
   insertSession(session: Session): void;
   getSession(id: string): Session | null;

@@ -5,6 +5,8 @@ CREATE TABLE IF NOT EXISTS processed_events (
   event_id TEXT NOT NULL,
   kind TEXT NOT NULL,
   received_at INTEGER NOT NULL,
+  -- SHA-256 of the event's payload: the same id with another payload is a conflict, not a redelivery.
+  digest TEXT,
   PRIMARY KEY (device_id, event_id)
 ) WITHOUT ROWID;
 

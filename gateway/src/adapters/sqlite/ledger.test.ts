@@ -243,3 +243,20 @@ describe('held exits', () => {
     expect(open(file).heldExitOf('s1', 'a')?.since).toBe(10_000);
   });
 });
+
+describe('event claims with payload digests', () => {
+  it('tells a redelivery from a reused id with another payload, and takes claims from before digests as redeliveries', () => {
+    const file = freshFile();
+    const db = openDatabase(file);
+    db.exec(`CREATE TABLE processed_events (device_id TEXT NOT NULL, event_id TEXT NOT NULL, kind TEXT NOT NULL,
+               received_at INTEGER NOT NULL, PRIMARY KEY (device_id, event_id)) WITHOUT ROWID;
+             INSERT INTO processed_events VALUES ('cam-in', 'old-1', 'plate', 1000);`);
+    db.close();
+    const ledger = open(file);
+    expect(ledger.claimEventOnce('cam-in', 'old-1', 'plate', 2000, 'aaaa')).toBe('duplicate');
+    expect(ledger.claimEventOnce('cam-in', 'e-1', 'plate', 2000, 'aaaa')).toBe('new');
+    expect(ledger.claimEventOnce('cam-in', 'e-1', 'plate', 3000, 'aaaa')).toBe('duplicate');
+    expect(ledger.claimEventOnce('cam-in', 'e-1', 'plate', 3000, 'bbbb')).toBe('conflict');
+    expect(ledger.claimEventOnce('cam-out', 'e-1', 'plate', 3000, 'bbbb')).toBe('new');
+  });
+});

@@ -91,6 +91,7 @@ export class Ledger implements LedgerPort {
   constructor(private readonly db: Db) {
     db.exec(LEDGER_SCHEMA);
     migrateHeldExits(db);
+    addColumnIfMissing(db, 'processed_events', 'digest', 'TEXT');
   }
 
   private prepare(sql: string): Statement {
@@ -142,6 +143,30 @@ export class Ledger implements LedgerPort {
       'INSERT OR IGNORE INTO processed_events (device_id, event_id, kind, received_at) VALUES (?, ?, ?, ?)',
     ).run(deviceId, eventId, kind, receivedAt);
     return info.changes === 1;
+  }
+
+  /**
+   * Claims a device event by its id and the digest of its payload: `new` the first time; `duplicate` for the same
+   * payload again (a redelivery); `conflict` for the same id with another payload (a camera whose counter reset),
+   * which is not a redelivery and must not replay the first event's outcome.
+   */
+  claimEventOnce(
+    deviceId: string,
+    eventId: string,
+    kind: string,
+    receivedAt: number,
+    digest: string,
+  ): 'new' | 'duplicate' | 'conflict' {
+    const info = this.prepare(
+      'INSERT OR IGNORE INTO processed_events (device_id, event_id, kind, received_at, digest) VALUES (?, ?, ?, ?, ?)',
+    ).run(deviceId, eventId, kind, receivedAt, digest);
+    if (info.changes === 1) return 'new';
+    const row = this.prepare('SELECT digest FROM processed_events WHERE device_id = ? AND event_id = ?').get(
+      deviceId,
+      eventId,
+    ) as { digest: string | null } | undefined;
+    // Claimed before digests were kept: taken as the same event.
+    return row?.digest === null || row?.digest === digest ? 'duplicate' : 'conflict';
   }
 
   countProcessedEvents(): number {
@@ -539,4 +564,10 @@ export class Ledger implements LedgerPort {
     const row = this.prepare('SELECT value FROM saved_state WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? (JSON.parse(row.value) as T) : null;
   }
+}
+
+/** Adds a column to a table written by an earlier version, once. */
+function addColumnIfMissing(db: Db, table: string, column: string, type: string): void {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
 }

@@ -83,5 +83,7 @@ export const ExceptionKind = z.enum([
   'visitorOverstay',
   'passback',
   'clockSkew',
+  /** A device sent an event id it had used before with another payload (its counter reset): decided on its own. */
+  'eventIdConflict',
 ]);
 export type ExceptionKind = z.infer<typeof ExceptionKind>;
