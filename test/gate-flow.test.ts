@@ -89,7 +89,9 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     expect(c.gateway.gateway.ledger.findOpenSession('s1', '粤C66666')).toBeNull();
   });
 
-  it('denies anti-passback: a plate already inside', async () => {
+  it('denies anti-passback: a plate already inside, read again well after its admission', async () => {
+    // Within the repeat window (3 min) a second read is the same admission (#16.2); past it, a second entry.
+    c.clock.advance(10 * 60_000);
     const { command } = await entry('京A12345');
     expect(command).toBeNull();
     const decisions = c.gateway.gateway.ledger.recentDecisions('s1', 'g1', 'entry', 1);
@@ -178,6 +180,24 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     });
     const closed = gw.ledger.getSession(session.id)!;
     expect(closed).toMatchObject({ status: 'closed', feeFen: 600, paidFen: 600, closeReason: 'EXIT_PAID' });
+  });
+
+  it('reads the car that just paid and left again 2 s later: the same departure, no phantom stay, no fee (#16.2)', async () => {
+    const gw = c.gateway.gateway;
+    const left = gw.ledger.lastClosedSession('s1', '苏E10001');
+    expect(left?.closeReason).toBe('EXIT_PAID');
+    c.clock.advance(2000);
+    const camera = await c.device('cam-out');
+    const led = await c.device('led-out');
+    const shown = await nextMessage<Display>(led, 'parking/s1/gate/g1/display', () =>
+      camera.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-out', 'exit', '苏E10001', c.clock.now()), {
+        qos: 1,
+      }),
+    );
+    expect(shown.lines).toEqual(reasonDisplay('EXIT_PAID', { plate: '苏E10001' }).lines);
+    expect(gw.ledger.findOpenSession('s1', '苏E10001')).toBeNull();
+    expect(gw.ledger.lastClosedSession('s1', '苏E10001')?.id).toBe(left?.id);
+    expect(gw.ledger.listExceptions('s1', 'open').filter((e) => e.plate === '苏E10001')).toEqual([]);
   });
 
   it('a held car that pays more than 15 minutes after its read opens nothing then; its next read opens in the paid window', async () => {

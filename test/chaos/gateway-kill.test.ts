@@ -23,6 +23,20 @@ describe('gateway killed with SIGKILL during a busy day', () => {
     expect(chaotic.kills.filter((k) => k.processedAtKill < script.events.length).length).toBeGreaterThanOrEqual(3);
     expect(reference.snapshot.processedEvents).toBe(script.events.length);
     expect(chaotic.snapshot.processedEvents).toBe(script.events.length);
+    // On a difference, say what each run decided for the cars concerned, in the order it decided it.
+    const differing = chaotic.snapshot.sessions
+      .filter((s, i) => JSON.stringify(s) !== JSON.stringify(reference.snapshot.sessions[i]))
+      .map((s) => s.plate);
+    for (const plate of differing) {
+      for (const [name, run] of [
+        ['reference', reference],
+        ['killed', chaotic],
+      ] as const) {
+        const log = run.snapshot.decisionLog.filter((line) => line.includes(plate));
+        console.error(`[chaos] ${name} run, ${plate}:\n  ${log.join('\n  ')}`);
+      }
+      console.error(`[chaos] kills ${JSON.stringify(chaotic.kills)}`);
+    }
     expect(chaotic.snapshot.sessions).toEqual(reference.snapshot.sessions);
     expect(chaotic.snapshot.payments).toEqual(reference.snapshot.payments);
     // A restart can deliver a car's payment after its exit read (the broker resends in-flight messages after queued

@@ -66,7 +66,8 @@ export class LedgerReportSource implements ReportDataSource {
     }));
     const decisions = ledger
       .decisionsInRange(siteId, from, to)
-      .filter((d) => d.reason !== 'EXIT_FEE_DUE')
+      // A hold is followed by the decision that settles it; a repeat read is the same passage seen again.
+      .filter((d) => d.reason !== 'EXIT_FEE_DUE' && d.action !== 'repeat')
       .map((d) => ({
         at: d.at,
         gate: d.gate,

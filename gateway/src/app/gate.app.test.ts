@@ -146,4 +146,41 @@ describe('the gate application layer on a real SQLite ledger', () => {
     expect(stay('苏E10009')?.paidFen).toBe(300);
     expect(stay('苏E10010')?.paidFen).toBe(300);
   });
+
+  it('a car read again 2 s after it was let out is the same departure: no new stay, no fee, the goodbye repeated (#16.2)', async () => {
+    start();
+    await h.plate('entry', '苏E10011');
+    h.clock.advance(5 * MIN);
+    await h.plate('exit', '苏E10011');
+    await h.pay('苏E10011', 500);
+    const left = h.ledger.lastClosedSession('s1', '苏E10011');
+    expect(left).toMatchObject({ status: 'closed', closeReason: 'EXIT_PAID', feeFen: 500 });
+    const passages = h.passages.length;
+    const goodbye = h.publisher.displays().at(-1);
+    h.clock.advance(2 * SEC);
+    await h.plate('exit', '苏E10011');
+    expect(stay('苏E10011')).toBeNull();
+    expect(h.ledger.lastClosedSession('s1', '苏E10011')?.id).toBe(left?.id);
+    expect(h.publisher.displays().at(-1)).toEqual(goodbye);
+    const [paid, again] = h.publisher.commands().slice(-2);
+    expect(again?.commandId).toBe(paid?.commandId);
+    expect(h.passages).toHaveLength(passages);
+    // Past the window the same plate is a new event again (here: an exit with no entry record).
+    h.clock.advance(4 * MIN);
+    await h.plate('exit', '苏E10011');
+    expect(h.publisher.displays().at(-1)?.lines.join(' ')).toContain('无入场记录');
+  });
+
+  it('a car read again at the entry just after it was admitted is the same admission, not a passback denial (#16.2)', async () => {
+    start();
+    await h.plate('entry', '苏E10012');
+    const admitted = stay('苏E10012');
+    h.clock.advance(3 * SEC);
+    await h.plate('entry', '苏E10012');
+    const [first, again] = h.publisher.commands();
+    expect(again).toMatchObject({ commandId: first?.commandId, reasonCode: 'ENTRY_TEMPORARY' });
+    expect(h.ledger.openSessions('s1').map((s) => s.id)).toEqual([admitted?.id]);
+    expect(h.passages).toHaveLength(1);
+    expect(h.publisher.displays().map((d) => d.colour)).toEqual(['green', 'green']);
+  });
 });

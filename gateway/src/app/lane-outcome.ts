@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { GateDecision, PlateRead } from '../domain/gate/index.ts';
-import { Display } from '../domain/gate/reason-catalogue.ts';
+import { Display, ReasonCode } from '../domain/gate/reason-catalogue.ts';
 import type { ExceptionKind } from '../domain/session/session.ts';
 import type { BarrierCommandPayload, DisplayPayload } from '../protocol/index.ts';
 import type { GateDeps, LaneRef } from './gate-ports.ts';
 import type { Lanes } from './lanes.ts';
+import type { DecisionRow } from './ports.ts';
 
 /**
  * What happened at a lane: a plate read decided, a held car let out by its payment, a barrier opened by staff.
@@ -26,6 +27,8 @@ export interface LaneOutcome {
   stale: boolean;
   /** Kept with the recorded display (who opened by hand and why). */
   note?: Record<string, string>;
+  /** The same passage seen again: the earlier outcome's command is re-sent, no new passage is counted. */
+  repeat?: boolean;
 }
 
 /** The display a decision was recorded with, and its barrier command id (null when nothing opened). */
@@ -57,6 +60,64 @@ export class LaneOutcomes {
   constructor(private readonly deps: LaneOutcomeDeps) {}
 
   /** Inside the caller's transaction: the decision with its command id, and the exceptions it raises. */
+  /**
+   * A read of a car that passed this lane moments ago (`isRepeatRead`): recorded under its own event ref with the
+   * earlier outcome's reason, display and command id, so the barrier gets the same command again and nothing new is
+   * decided, opened or charged.
+   */
+  recordRepeat(repeat: {
+    ref: LaneRef;
+    at: number;
+    original: DecisionRow;
+    read: PlateRead;
+    eventRef: string;
+  }): RecordedOutcome | null {
+    const { original } = repeat;
+    const reason = ReasonCode.safeParse(original.reason);
+    const display = RecordedDisplay.safeParse(original.display);
+    if (!reason.success || !display.success) return null;
+    const decision = {
+      action: 'open' as const,
+      reason: reason.data,
+      plate: original.plate ?? repeat.read.plate,
+      display: display.data,
+      message: { zh: '同一车辆重复识别', en: 'the same passage read again' },
+      credentialKind: null,
+      userClass: null,
+      fuzzy: null,
+      dueFen: null,
+      flags: [],
+    };
+    this.deps.ledger.recordDecision({
+      site: repeat.ref.site.id,
+      gate: repeat.ref.gate,
+      lane: repeat.ref.lane.lane,
+      at: repeat.at,
+      plate: decision.plate || null,
+      readPlate: repeat.read.plate || null,
+      // Not an opening of its own: start-up replays and reports count only `open`.
+      action: 'repeat',
+      reason: decision.reason,
+      sessionId: original.sessionId,
+      credentialKind: original.credentialKind,
+      fuzzy: null,
+      display: { ...display.data, repeatOf: original.eventRef },
+      eventRef: repeat.eventRef,
+    });
+    this.deps.metrics.inc('gateway_repeat_reads_total', { site: repeat.ref.site.id, lane: repeat.ref.lane.lane });
+    return {
+      ref: repeat.ref,
+      at: repeat.at,
+      decision,
+      read: repeat.read,
+      sessionId: original.sessionId,
+      eventRef: repeat.eventRef,
+      stale: false,
+      repeat: true,
+      commandId: display.data.commandId,
+    };
+  }
+
   record(outcome: LaneOutcome): RecordedOutcome {
     const { ref, decision, read, at, sessionId, stale } = outcome;
     const commandId = decision.action === 'open' && !stale ? this.deps.newId() : null;
@@ -147,7 +208,7 @@ export class LaneOutcomes {
     // The panel agrees with the barrier: a late read opens nothing and shows nothing (the car has gone; a welcome
     // in green would be for whoever stands there now).
     if (!outcome.stale) await this.show(ref, decision.display, at);
-    if (commandId) this.deps.occupancy.passage(ref.site.id, ref.gate, ref.lane.lane, at);
+    if (commandId && !outcome.repeat) this.deps.occupancy.passage(ref.site.id, ref.gate, ref.lane.lane, at);
     this.deps.bus.emit({
       type: 'decision',
       site: ref.site.id,
@@ -158,7 +219,7 @@ export class LaneOutcomes {
         plate: decision.plate,
         action: outcome.stale ? 'late' : decision.action,
         reason: decision.reason,
-        opened: commandId !== null,
+        opened: commandId !== null && !outcome.repeat,
         message: decision.message,
         fuzzy: decision.fuzzy,
         dueFen: decision.dueFen,

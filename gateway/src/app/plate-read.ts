@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import { interpretRead, isStaleRead, leftAt, sessionClass, vehicleFromPlate } from '../domain/gate/gate-rules.ts';
+import {
+  interpretRead,
+  isRepeatRead,
+  isStaleRead,
+  leftAt,
+  sessionClass,
+  vehicleFromPlate,
+} from '../domain/gate/gate-rules.ts';
 import { decideEntry, decideExit, type PlateRead } from '../domain/gate/index.ts';
+import { normalizePlate } from '../domain/plate/index.ts';
 import { type Credential, resolveCredential, UserClass } from '../domain/registry/index.ts';
 import { openSession } from '../domain/session/session.ts';
 import type { Site } from '../domain/site.ts';
@@ -149,6 +157,12 @@ export class PlateReads {
     const site = ref.site;
     const read = this.read(site, payload, () => this.deps.registry.plates(site.id), false);
     const plate = read.match.kind === 'exact' || read.match.kind === 'fuzzy' ? read.match.plate : null;
+    // The car admitted here moments ago, read again: the same admission, not a second entry (nor anti-passback).
+    const admitted = plate && !stale ? ledger.findOpenSession(site.id, plate) : null;
+    if (admitted?.entryAt != null && admitted.entryGate === ref.gate) {
+      const repeat = this.repeatOf(ref, read, at, eventRef, admitted.id, admitted.entryAt);
+      if (repeat) return repeat;
+    }
     const credential = plate ? this.credentialFor(site, plate, at) : null;
     const open = plate ? ledger.findOpenSession(site.id, plate) : null;
     const decision = decideEntry({
@@ -206,6 +220,22 @@ export class PlateReads {
   private exit(ref: LaneRef, payload: PlatePayload, at: number, eventRef: string, stale: boolean): RecordedOutcome {
     const { ledger, fees } = this.deps;
     const site = ref.site;
+    // The car let out here moments ago, read again (still under the camera): the same departure, no new stay, no fee.
+    // Checked on the plate as read, before any fuzzy match could pair it with a similar plate still inside.
+    const exact = normalizePlate(payload.plate).plate;
+    if (exact && !stale && !ledger.findOpenSession(site.id, exact)) {
+      const left = ledger.lastClosedSession(site.id, exact);
+      if (left?.exitAt != null && left.exitGate === ref.gate && left.closeReason !== 'PASSBACK_STALE') {
+        const asRead: PlateRead = {
+          plate: exact,
+          format: 'unknown',
+          confidence: payload.confidence,
+          match: { kind: 'exact', plate: exact },
+        };
+        const repeat = this.repeatOf(ref, asRead, at, eventRef, left.id, left.exitAt);
+        if (repeat) return repeat;
+      }
+    }
     const read = this.read(site, payload, () => ledger.openPlates(site.id), true);
     const plate = read.match.kind === 'exact' || read.match.kind === 'fuzzy' ? read.match.plate : null;
     const session = plate ? ledger.findOpenSession(site.id, plate) : null;
@@ -280,6 +310,25 @@ export class PlateReads {
       }
     }
     return this.deps.outcomes.record({ ref, at, decision, read, sessionId, eventRef, stale });
+  }
+
+  /** The outcome that let this stay pass this lane, repeated, when the read is the same passage seen again. */
+  private repeatOf(
+    ref: LaneRef,
+    read: PlateRead,
+    at: number,
+    eventRef: string,
+    sessionId: string,
+    passedAt: number,
+  ): RecordedOutcome | null {
+    const windowMs = ref.site.policies.repeatReadSeconds * 1000;
+    if (!isRepeatRead({ at, passedAt, windowMs, sameLane: true })) return null;
+    const original = this.deps.ledger
+      .decisionsFor(sessionId)
+      .filter((d) => d.gate === ref.gate && d.lane === ref.lane.lane && d.action === 'open')
+      .at(-1);
+    if (!original) return null;
+    return this.deps.outcomes.recordRepeat({ ref, at, original, read, eventRef });
   }
 
   private vehicleOf(

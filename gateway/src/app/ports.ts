@@ -111,6 +111,9 @@ export interface LedgerPort {
   insertSession(session: Session): void;
   getSession(id: string): Session | null;
   findOpenSession(site: string, plate: string): Session | null;
+  /** The plate's most recently ended stay at the site, if any. */
+  lastClosedSession(site: string, plate: string): Session | null;
+  decisionsFor(sessionId: string): DecisionRow[];
   openPlates(site: string): string[];
   openSessions(site: string): Session[];
   closeSession(id: string, close: CloseSession): void;

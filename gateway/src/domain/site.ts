@@ -75,6 +75,11 @@ export const Policies = z.object({
   fuzzyBelowConfidence: z.number().min(0).max(1).default(0.9),
   /** Zones each credential kind may use; absent = all zones. */
   zonesByCredential: z.partialRecord(CredentialKind, z.array(Id)).default({}),
+  /**
+   * A read of a car at the lane that admitted it, or let it out, this many seconds before is the same passage seen
+   * again (the car still under the camera): the outcome is repeated, nothing new is decided or charged.
+   */
+  repeatReadSeconds: z.number().int().min(0).max(3600).default(180),
 });
 export type Policies = z.infer<typeof Policies>;
 

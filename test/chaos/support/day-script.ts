@@ -42,8 +42,9 @@ function plateFor(i: number): string {
  * A busy stretch of a day, compressed into under 5 minutes of device time so every timestamp stays inside the gateway's
  * clock-skew and stale-read windows while the gateway runs on the real clock: temporary cars that pay at the
  * terminal before leaving, cars that are held at the exit and pay there, residents (owners' rate), a car with no
- * entry record, a double entry (anti-passback), and cars still inside at the end. Fees are worked out with the
- * gateway's own FeeService on the per-minute test tariff, as a pay terminal would show them.
+ * entry record, a second entry read of a car inside (within the repeat window: the same admission, #16.2), and cars
+ * still inside at the end. Fees are worked out with the gateway's own FeeService on the per-minute test tariff, as a
+ * pay terminal would show them.
  */
 export function makeDayScript(opts: { config: Config; baseDir: string; cars: number; seed: number }): DayScript {
   const random = seededRandom(opts.seed);

@@ -20,6 +20,8 @@ export interface LedgerSnapshot {
   payments: { id: string; plate: string | null; amountFen: number; at: number; sessionPlate: string | null }[];
   /** One entry per event ref: the decision taken for it. */
   decisions: Record<string, { action: string; reason: string; plate: string | null }>;
+  /** Every decision in the order it was taken: event ref, action, reason, plate, time offset (for diagnosis). */
+  decisionLog: string[];
   /** Event refs with more than one decision: must be empty. */
   repeatedDecisions: string[];
   /** Payments whose session's paid_fen is not the sum of its payments: must be empty. */
@@ -82,13 +84,17 @@ export function snapshotLedger(dataDir: string, base: number): LedgerSnapshot {
     const decisions: LedgerSnapshot['decisions'] = {};
     const repeatedDecisions: string[] = [];
     const commandIds: string[] = [];
-    const rows = db.prepare('SELECT event_ref, action, reason, plate, display FROM decisions ORDER BY id').all() as {
+    const rows = db
+      .prepare('SELECT event_ref, action, reason, plate, display, at FROM decisions ORDER BY id')
+      .all() as {
+      at: number;
       event_ref: string | null;
       action: string;
       reason: string;
       plate: string | null;
       display: string;
     }[];
+    const decisionLog = rows.map((r) => `${r.event_ref} ${r.action} ${r.reason} ${r.plate} @${r.at - base}`);
     for (const row of rows) {
       const commandId = (JSON.parse(row.display) as { commandId?: string | null }).commandId;
       if (commandId) commandIds.push(commandId);
@@ -116,6 +122,7 @@ export function snapshotLedger(dataDir: string, base: number): LedgerSnapshot {
       sessions,
       payments,
       decisions,
+      decisionLog,
       repeatedDecisions,
       paidMismatches,
       processedEvents,

@@ -208,6 +208,13 @@ export class Ledger implements LedgerPort {
     return row ? toSession(row) : null;
   }
 
+  lastClosedSession(site: string, plate: string): Session | null {
+    const row = this.prepare(
+      "SELECT * FROM sessions WHERE site = ? AND plate = ? AND status = 'closed' ORDER BY exit_at DESC LIMIT 1",
+    ).get(site, plate) as Row | undefined;
+    return row ? toSession(row) : null;
+  }
+
   openPlates(site: string): string[] {
     return (
       this.prepare("SELECT plate FROM sessions WHERE site = ? AND status = 'open'").all(site) as { plate: string }[]

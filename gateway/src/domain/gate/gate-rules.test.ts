@@ -3,6 +3,7 @@ import type { Credential } from '../registry/credential-resolver.ts';
 import {
   eventTime,
   interpretRead,
+  isRepeatRead,
   isStaleRead,
   leftAt,
   MAX_CLOCK_SKEW_MS,
@@ -194,5 +195,18 @@ describe('settle time of money that arrives out of order', () => {
     ['paid after the read (delivered first): ends at the last payment', T, [T + 2000, T + 5000], T + 5000],
   ])('%s', (_what, readAt, payments, expected) => {
     expect(leftAt(readAt, payments)).toBe(expected);
+  });
+});
+
+describe('isRepeatRead: the same passage seen again', () => {
+  it.each([
+    ['2 s later at the same lane', { at: T + 2000, passedAt: T, windowMs: 180_000, sameLane: true }, true],
+    ['exactly at the end of the window', { at: T + 180_000, passedAt: T, windowMs: 180_000, sameLane: true }, true],
+    ['1 ms past the window', { at: T + 180_001, passedAt: T, windowMs: 180_000, sameLane: true }, false],
+    ['at another gate or lane', { at: T + 2000, passedAt: T, windowMs: 180_000, sameLane: false }, false],
+    ['a read from before the passage', { at: T - 1000, passedAt: T, windowMs: 180_000, sameLane: true }, false],
+    ['window switched off', { at: T + 1, passedAt: T, windowMs: 0, sameLane: true }, false],
+  ])('%s', (_what, input, expected) => {
+    expect(isRepeatRead(input)).toBe(expected);
   });
 });

@@ -81,6 +81,14 @@ export function settleTime(input: { paymentAt: number; heldSince: number | null 
   return input.heldSince === null ? input.paymentAt : Math.max(input.paymentAt, input.heldSince);
 }
 
+/**
+ * Is a read the same passage seen again? The car was admitted (or let out) at this very gate and lane `passedAt`, and
+ * is read again within the window (device times; a read from before the passage is no repeat).
+ */
+export function isRepeatRead(input: { at: number; passedAt: number; windowMs: number; sameLane: boolean }): boolean {
+  return input.sameLane && input.at >= input.passedAt && input.at - input.passedAt <= input.windowMs;
+}
+
 export function leftAt(readAt: number, paymentTimes: readonly number[]): number {
   return Math.max(readAt, ...paymentTimes);
 }
