@@ -4,6 +4,7 @@ import { LiveEvent } from '../gateway/src/app/live-events.ts';
 import { silentLogger } from '../gateway/src/app/logger.ts';
 import { parseEnv } from '../gateway/src/config/config.ts';
 import { ManualClock } from '../gateway/src/domain/clock.ts';
+import { OPENING_REASONS, type ReasonCode } from '../gateway/src/domain/gate/reason-catalogue.ts';
 import { type RunningGateway, startGateway } from '../gateway/src/main.ts';
 import { type Community, startCommunityBroker, until } from './chaos/support/run-day.ts';
 import { type RestartableServer, startInfluxDb1 } from './servers.ts';
@@ -210,6 +211,16 @@ describe('the time series tells what the ledger says', () => {
     // Resident in/out, visitor in + paid exit, no-entry exit, visitor in + manual open, visitor in + booth payment.
     expect(commands).toHaveLength(9);
     expect(decisions.some((d) => d.action === 'late')).toBe(true);
+    // Only the reasons the catalogue marks as opening sent a command (docs/protocol.md "Reason codes").
+    const rows = gateway.gateway.db.prepare('SELECT action, reason, display FROM decisions').all() as {
+      action: string;
+      reason: ReasonCode;
+      display: string;
+    }[];
+    for (const row of rows.filter((r) => r.action !== 'late' && r.action !== 'repeat')) {
+      const commanded = (JSON.parse(row.display) as { commandId: string | null }).commandId !== null;
+      expect(commanded, row.reason).toBe(OPENING_REASONS.has(row.reason));
+    }
     expect(await influxValue('SELECT count("count") FROM gate_passage')).toBe(commands.length);
     expect(await influxValue('SELECT count("count") FROM gate_decision')).toBe(decisions.length);
     expect(await influxValue(`SELECT count("count") FROM gate_decision WHERE "class" = 'owner'`)).toBe(2);

@@ -1,8 +1,10 @@
+import { reasonDisplay } from '../domain/gate/reason-catalogue.ts';
 import type { TopicKind, TopicParams, TopicPayload } from './topics.ts';
 
 export type TopicExample<K extends TopicKind> = { params: TopicParams<K>; payload: TopicPayload<K> };
 
 const TS = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+const RESIDENT_WELCOME = reasonDisplay('ENTRY_RESIDENT', { plate: '京A12345', free: 23 });
 
 /** One valid message per topic: documentation, JSON Schema examples and tests use these. */
 export const TOPIC_EXAMPLES: { [K in TopicKind]: TopicExample<K> } = {
@@ -63,7 +65,7 @@ export const TOPIC_EXAMPLES: { [K in TopicKind]: TopicExample<K> } = {
       ts: TS + 120,
       lane: 'entry',
       action: 'open',
-      reasonCode: 'resident',
+      reasonCode: 'ENTRY_RESIDENT',
       sessionId: 'ses-20260101-0042',
       plate: '京A12345',
     },
@@ -73,10 +75,11 @@ export const TOPIC_EXAMPLES: { [K in TopicKind]: TopicExample<K> } = {
     payload: {
       ts: TS + 120,
       lane: 'entry',
-      lines: ['京A12345', '欢迎回家', '余位 23'],
-      voice: '京A12345，欢迎回家',
-      colour: 'green',
-      seconds: 10,
+      // What the gateway shows for this decision: the reason catalogue's own output.
+      lines: RESIDENT_WELCOME.lines,
+      ...(RESIDENT_WELCOME.voice ? { voice: RESIDENT_WELCOME.voice } : {}),
+      colour: RESIDENT_WELCOME.colour,
+      seconds: RESIDENT_WELCOME.seconds,
     },
   },
   occupancy: {

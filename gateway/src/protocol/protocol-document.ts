@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OPENING_REASONS, ReasonCode, reasonDisplay, reasonText } from '../domain/gate/reason-catalogue.ts';
 import { ROLE_RIGHTS, ROLES, type Role } from './authorization.ts';
 import { TOPIC_EXAMPLES } from './examples.ts';
 import { MAX_PAYLOAD_BYTES } from './parse-message.ts';
@@ -72,6 +73,23 @@ export function renderProtocolMarkdown(doc: ProtocolDocument = protocolDocument(
     const retained = t.retained ? 'yes' : 'no';
     out.push(
       `| \`${t.pattern}\` | ${t.direction} | ${t.qos} | ${retained} | ${t.publishers.join(', ')} | ${t.subscribers.join(', ')} |`,
+    );
+  }
+  out.push('', '### Reason codes', '');
+  out.push(
+    'Every barrier command carries one of these `reasonCode`s, and every display comes from the same catalogue. Only',
+    'the codes marked "opens" send a `barrier/command`; a denial, a referral to staff or a hold sends the display only.',
+    'Panel lines shown for plate 京A12345, 23 free spaces, ¥6 due.',
+    '',
+    '| reasonCode | opens | panel (zh) | meaning |',
+    '|---|---|---|---|',
+  );
+  for (const code of ReasonCode.options) {
+    const shown = reasonDisplay(code, { plate: '京A12345', free: 23, dueFen: 600, from: '23:00', to: '06:00' });
+    const text = reasonText(code, { plate: '京A12345', dueFen: 600, from: '23:00', to: '06:00' });
+    const opens = OPENING_REASONS.has(code) ? 'opens' : 'display only';
+    out.push(
+      `| \`${code}\` | ${opens} | ${shown.lines.join(' / ')} (${shown.colour}, ${shown.seconds} s) | ${text.zh}; ${text.en} |`,
     );
   }
   out.push('', '### Examples', '');

@@ -25,6 +25,20 @@ export const ReasonCode = z.enum([
 ]);
 export type ReasonCode = z.infer<typeof ReasonCode>;
 
+/** The reasons whose decision opens the barrier (a command is sent); every other one sends the display only. */
+export const OPENING_REASONS: ReadonlySet<ReasonCode> = new Set<ReasonCode>([
+  'ENTRY_RESIDENT',
+  'ENTRY_PASS',
+  'ENTRY_VISITOR',
+  'ENTRY_TEMPORARY',
+  'ENTRY_STAFF',
+  'ENTRY_EMERGENCY',
+  'EXIT_FREE',
+  'EXIT_PAID',
+  'EXIT_PAID_WINDOW',
+  'MANUAL_OPEN',
+]);
+
 export const Colour = z.enum(['green', 'red', 'yellow']);
 export type Colour = z.infer<typeof Colour>;
 
