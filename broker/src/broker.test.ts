@@ -96,7 +96,8 @@ describe('broker with device authentication and topic authorisation', () => {
 
   it('refuses an unknown user and a client id that is not the username', async () => {
     await expect(h.connect('nobody')).rejects.toMatchObject({ code: 5 });
-    await expect(h.connect('cam-n', { clientId: 'someone-else' })).rejects.toMatchObject({ code: 5 });
+    // [MQTT-3.1.3-9] a client id the server refuses is "identifier rejected" (0x02), not "not authorised" (#16).
+    await expect(h.connect('cam-n', { clientId: 'someone-else' })).rejects.toMatchObject({ code: 2 });
     const ok = await h.connect('cam-n', { clientId: 'cam-n-7f3a' });
     expect(ok.connected).toBe(true);
     await ok.endAsync();

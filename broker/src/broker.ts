@@ -149,14 +149,20 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     verifyPassword(password ?? Buffer.alloc(0), entry?.passwordHash ?? dummyHash).then(
       function verified(matches) {
         let reason: string | null = null;
+        let badIdentifier = false;
         if (!entry) reason = username === undefined ? 'no username' : 'unknown user';
         else if (!matches) reason = 'wrong password';
-        else if (!clientIdMatches(entry.username, client.id)) reason = 'client id must be the username or username-…';
+        else if (!clientIdMatches(entry.username, client.id)) {
+          reason = `client id ${JSON.stringify(client.id.slice(0, 64))} must be the username or username-…`;
+          // [MQTT-3.1.3-9] a client id the server does not allow is identifier rejected (0x02), not unauthorised.
+          badIdentifier = true;
+        }
         if (reason !== null || !entry) {
           counters.refusedAuth++;
           log({ level: 'warn', event: 'refused-connect', client: client.id, username, reason: reason ?? '' });
           // [MQTT-3.1.3-8] an empty client id (aedes names it aedes_…) with CleanSession 0 is identifier rejected.
-          const code = client.id.startsWith('aedes_') && !client.clean ? IDENTIFIER_REJECTED : NOT_AUTHORIZED;
+          const emptyId = client.id.startsWith('aedes_') && !client.clean;
+          const code = badIdentifier || emptyId ? IDENTIFIER_REJECTED : NOT_AUTHORIZED;
           return done(authError(reason ?? 'refused', code), null);
         }
         sessions.set(client, { username: entry.username, identity: identityOf(entry) });

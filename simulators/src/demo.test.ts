@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../gateway/src/app/logger.ts';
 import type { TripEvent } from './community.ts';
@@ -87,6 +88,52 @@ describe('npm start: the whole demo in one process', () => {
       // Registered through the CSV import, so the gateway knows them as residents.
       for (const t of residentEntries) expect(kinds.get(t.plate)).toBe('resident');
       expect(kinds.get(car.plate)).toBe('temporary');
+
+      // An outside camera joins with a login from the file the demo wrote (owner-only) and is served (#16).
+      expect(demo.devicePasswordsPath).not.toBeNull();
+      const file = demo.devicePasswordsPath ?? '';
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const { clients } = JSON.parse(await readFile(file, 'utf8')) as {
+        clients: {
+          username: string;
+          password: string;
+          identity: { role: string; site: string; gate?: string; device?: string };
+        }[];
+      };
+      const site = demo.gateway.gateway.options.config.sites.find((x) => x.id === 'yangguang')!;
+      const entryLane = site.gates
+        .flatMap((g) => g.lanes.map((l) => ({ gate: g.id, ...l })))
+        .find((l) => l.lane === 'entry')!;
+      const login = clients.find(
+        (c) =>
+          c.identity.role === 'camera' && c.identity.device === entryLane.camera && c.identity.site === 'yangguang',
+      );
+      expect(login?.username).toBe(`yangguang-${entryLane.camera}`);
+      const outside = await mqtt.connectAsync(demo.mqttUrl, {
+        username: login!.username,
+        password: login!.password,
+        clientId: login!.username,
+        reconnectPeriod: 0,
+      });
+      try {
+        const read = {
+          eventId: 'outside-000001',
+          ts: demo.clock.now(),
+          deviceId: entryLane.camera,
+          lane: 'entry',
+          plate: '晋K24680',
+          colour: 'blue',
+          confidence: 0.99,
+          cameraId: entryLane.camera,
+        };
+        await outside.publishAsync(`parking/yangguang/gate/${entryLane.gate}/plate`, JSON.stringify(read), { qos: 1 });
+        for (let i = 0; i < 100 && !demo.gateway.gateway.ledger.findOpenSession('yangguang', '晋K24680'); i++) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(demo.gateway.gateway.ledger.findOpenSession('yangguang', '晋K24680')).not.toBeNull();
+      } finally {
+        await outside.endAsync();
+      }
     } finally {
       await demo.stop();
     }

@@ -65,6 +65,8 @@ export interface RunningDemo {
   mqttUrl: string;
   wsUrl: string | null;
   credentials: { admin: DemoLogin; staff: DemoLogin; bureau: DemoLogin };
+  /** Every device's broker login (`{site}-{device}` and its password), for outside devices; mode 0600. */
+  devicePasswordsPath: string | null;
   clock: SimClock;
   communities: SimCommunity[];
   gateway: RunningGateway;
@@ -181,7 +183,16 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       );
     }
     const wsUrl = broker.wsPort === null ? null : `ws://127.0.0.1:${broker.wsPort}/mqtt`;
-    const ready = { httpUrl: gateway.httpUrl, mqttUrl, wsUrl, credentials, clock, gateway, broker };
+    const ready = {
+      httpUrl: gateway.httpUrl,
+      mqttUrl,
+      wsUrl,
+      credentials,
+      devicePasswordsPath: accounts.passwordsPath,
+      clock,
+      gateway,
+      broker,
+    };
     options.onReady?.(ready);
     if (options.simulate ?? true) {
       for (const community of communities) {
@@ -228,6 +239,8 @@ async function main(): Promise<void> {
     out(`  管理员 admin       ${admin.username} / ${admin.password}`);
     out(`  物业 staff         ${staff.username} / ${staff.password}`);
     out(`  住建局 bureau      ${bureau.username} / ${bureau.password}`);
+    if (demo.devicePasswordsPath)
+      out(`  设备账号 devices   ${demo.devicePasswordsPath}  (username {site}-{device}, mode 0600)`);
     out(`  模拟时钟 clock     ${localClock(demo.clock.now())} (Asia/Shanghai), ${demo.clock.speed}× real time`);
     out('  Ctrl-C stops everything.');
     out('');

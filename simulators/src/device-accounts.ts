@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { credentialsFor, type DemoCredentials } from '../../broker/src/index.ts';
+import { credentialsFor, DEMO_PASSWORDS_FILE, type DemoCredentials } from '../../broker/src/index.ts';
 import {
   bySiteAndDevice,
   deviceAccounts,
@@ -48,13 +48,17 @@ export async function createSiteCredentials(
   sites: readonly Site[],
   dataDir: string | null,
   extra: readonly WantedAccount[] = SERVICE_ACCOUNTS,
-): Promise<DemoCredentials & { logins: Logins; credentialsPath: string | null }> {
+): Promise<DemoCredentials & { logins: Logins; credentialsPath: string | null; passwordsPath: string | null }> {
   const demo = await credentialsFor([...extra, ...deviceAccountsFor(sites)]);
   let credentialsPath: string | null = null;
+  let passwordsPath: string | null = null;
   if (dataDir !== null) {
     await mkdir(dataDir, { recursive: true });
     credentialsPath = join(dataDir, 'broker-credentials.json');
     await writeFile(credentialsPath, `${JSON.stringify(demo.file, null, 2)}\n`, { mode: 0o600 });
+    // The logins an outside device (a real camera, mosquitto_pub) needs to join the demo: owner-only, like a key.
+    passwordsPath = join(dataDir, DEMO_PASSWORDS_FILE);
+    await writeFile(passwordsPath, `${JSON.stringify({ clients: demo.clients }, null, 2)}\n`, { mode: 0o600 });
   }
-  return { ...demo, logins: loginsFrom(demo.clients), credentialsPath };
+  return { ...demo, logins: loginsFrom(demo.clients), credentialsPath, passwordsPath };
 }

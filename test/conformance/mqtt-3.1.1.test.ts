@@ -78,6 +78,23 @@ describe('MQTT 3.1.1 conformance of the broker (startBroker on port 0)', () => {
     await r.closed;
   });
 
+  it('[MQTT-3.1.3-9] a client id the server does not allow (not the username) gets CONNACK 0x02 and is closed', async () => {
+    const r = await RawClient.open(broker.port);
+    raws.push(r);
+    r.send({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean: true,
+      clientId: 'not-gw',
+      keepalive: 0,
+      username: 'gw',
+      password: Buffer.from(PASSWORD),
+    });
+    expect(await r.next('connack')).toMatchObject({ returnCode: 2 });
+    await r.closed;
+  });
+
   it('[MQTT-3.1.4-2] a second connection with the same client id disconnects the first', async () => {
     const first = await client('gw', { clientId: 'gw-dup' });
     const gone = new Promise<void>((resolve) => first.once('close', () => resolve()));

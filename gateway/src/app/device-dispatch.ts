@@ -57,28 +57,44 @@ export class DeviceDispatch {
   }
 
   /** Is the device the payload names one the config puts behind this topic? The broker checks topics, not payloads. */
-  private bound(message: ParsedMessage): boolean {
+  /**
+   * Is the device the payload names one the config puts behind this topic? The broker checks topics (and that an
+   * event names its sender); this checks the configuration. Returns null when bound, else what was sent and expected.
+   */
+  private unbound(message: ParsedMessage): { sent: string; expected: string[] } | null {
+    const params = message.params as Record<string, string>;
+    const device =
+      message.kind === 'deviceStatus' ? message.params.device : (message.payload as { deviceId: string }).deviceId;
     const site = this.deps.gate.site(message.params.site);
-    if (!site) return false;
+    if (!site) return { sent: device, expected: [] };
     let bindings = this.bindings.get(site.id);
     if (!bindings) {
       bindings = bindingsOf(site);
       this.bindings.set(site.id, bindings);
     }
-    const params = message.params as Record<string, string>;
     const at = params.gate ?? params.space ?? '';
-    const device =
-      message.kind === 'deviceStatus' ? message.params.device : (message.payload as { deviceId: string }).deviceId;
-    return bindings.get(`${message.kind}/${at}`)?.has(device) ?? false;
+    const allowed = bindings.get(`${message.kind}/${at}`);
+    return allowed?.has(device) ? null : { sent: device, expected: [...(allowed ?? [])] };
   }
 
   async dispatch(message: ParsedMessage, receivedAt: number): Promise<void> {
     const { gate, ledger, occupancy, metrics } = this.deps;
     metrics.inc('gateway_messages_total', { kind: message.kind });
-    if (!this.bound(message)) {
+    const unbound = this.unbound(message);
+    if (unbound) {
       // A spoofed or unconfigured device id: it would grow the device table and claim other devices' event ids.
+      // The log says which id came and which the config expects there (a vendor's usual mistake: the broker
+      // username `{site}-{device}` sent as the payload's deviceId, which is the bare config id).
       metrics.inc('gateway_rejected_total', { reason: 'wrong-device' });
-      this.deps.log.warn({ site: message.params.site, kind: message.kind }, 'payload names a device not on its topic');
+      this.deps.log.warn(
+        {
+          site: message.params.site,
+          kind: message.kind,
+          deviceId: unbound.sent.slice(0, 64),
+          expected: unbound.expected.slice(0, 10),
+        },
+        'payload names a device not on its topic',
+      );
       return;
     }
     switch (message.kind) {
