@@ -321,6 +321,19 @@ describe('the gate end to end, through a real aedes broker with real MQTT client
     expect(c.gateway.gateway.metrics.count('gateway_duplicate_events_total', { kind: 'plate' })).toBe(1);
   });
 
+  it('reads a car just admitted again 3 s later: the same admission, same command id, no passback denial (#16.2)', async () => {
+    c.gateway.gateway.registry.vehicles.put({ site: 's1', plate: '京A24680', household: 'H501' });
+    const first = await entry('京A24680');
+    c.clock.advance(3000);
+    const again = await entry('京A24680');
+    expect(again.command).toMatchObject({ reasonCode: 'ENTRY_RESIDENT', plate: '京A24680' });
+    expect((again.command as (Command & { commandId: string }) | null)?.commandId).toBe(
+      (first.command as (Command & { commandId: string }) | null)?.commandId,
+    );
+    expect(again.display.lines).toEqual(first.display.lines);
+    expect(c.gateway.gateway.ledger.searchSessions('s1', { plate: '京A24680', limit: 10, offset: 0 }).total).toBe(1);
+  });
+
   it('decides a new car sent under a reused event id on its own, never replaying the old command (#16.3)', async () => {
     const gw = c.gateway.gateway;
     const camera = await c.device('cam-in');
