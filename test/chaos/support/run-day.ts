@@ -97,8 +97,12 @@ export async function runDay(opts: {
     let onCommandCount: ((count: number) => void) | null = null;
     const barrier = await c.connect('bar-out', { clean: false });
     await barrier.subscribeAsync('parking/s1/gate/g1/barrier/command', { qos: 1 });
+    // Plates the entry barrier was opened for: a car reaches the terminal or the exit only after that (causality).
+    const admitted = new Set<string>();
     barrier.on('message', function onCommand(_topic, buf) {
-      commandsReceived.add((JSON.parse(buf.toString()) as { commandId: string }).commandId);
+      const command = JSON.parse(buf.toString()) as { commandId: string; lane: string; plate: string | null };
+      if (command.lane === 'entry' && command.plate) admitted.add(command.plate);
+      commandsReceived.add(command.commandId);
       commandMessages++;
       onCommandCount?.(commandMessages);
     });
@@ -124,8 +128,18 @@ export async function runDay(opts: {
     const started = Date.now();
     const base = started - LEAD_MS;
 
+    // A car pays or reaches the exit only once the gateway let it in (its entry barrier command came). Without this
+    // the script could have a car leave whose entry read a kill left undecided (the broker resends that read after the
+    // queued ones), a car that never got in: the exit read then found no stay of its own (issue 23).
+    const entering = new Set(
+      opts.script.events.flatMap((e) => (e.kind === 'plate' && e.lane === 'entry' ? [e.plate] : [])),
+    );
     async function publishAll(): Promise<void> {
       for (const event of opts.script.events) {
+        const leaving = event.kind === 'payment' || event.lane === 'exit';
+        if (leaving && entering.has(event.plate)) {
+          await until(`${event.plate} let in before it pays or leaves`, () => admitted.has(event.plate), 60_000, 10);
+        }
         await publishEvent(devices, event, base);
         await delay(opts.paceMs ?? 50);
       }
