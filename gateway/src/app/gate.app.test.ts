@@ -183,4 +183,17 @@ describe('the gate application layer on a real SQLite ledger', () => {
     expect(h.passages).toHaveLength(1);
     expect(h.publisher.displays().map((d) => d.colour)).toEqual(['green', 'green']);
   });
+
+  it('a confident exit read of a car with no stay is never taken for a similar plate inside (#23: the kill-test window)', async () => {
+    start();
+    await h.plate('entry', '苏E20012');
+    const other = stay('苏E20012')!.id;
+    h.clock.advance(MIN);
+    // 苏E20013's exit read reaches the gateway before its own entry read (a kill left the entry undecided and the
+    // broker resent it after the queued exit read): it must not hold, charge or let out 苏E20012.
+    await h.plate('exit', '苏E20013');
+    expect(h.ledger.heldExitOf('s1', other)).toBeNull();
+    expect(h.ledger.getSession(other)?.status).toBe('open');
+    expect(h.publisher.displays().at(-1)?.lines[0]).toBe('苏E20013');
+  });
 });

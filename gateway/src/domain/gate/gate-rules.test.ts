@@ -42,7 +42,7 @@ describe('isStaleRead: a read more than 2 minutes old on arrival opens nothing',
 });
 
 describe('interpretRead: when a read is matched fuzzily', () => {
-  const registry = ['京A12345', '沪B77777'];
+  const registry = ['京A12345', '沪B77777', '苏E20012'];
   const cases: {
     what: string;
     plate: string;
@@ -95,6 +95,24 @@ describe('interpretRead: when a read is matched fuzzily', () => {
       alwaysFuzzy: false,
       kind: 'exact',
       matched: '粤C66666',
+      asked: true,
+    },
+    {
+      what: 'confident exit read one digit off another car (3/2 is no OCR confusion): its own plate',
+      plate: '苏E20013',
+      confidence: 0.98,
+      alwaysFuzzy: true,
+      kind: 'exact',
+      matched: '苏E20013',
+      asked: true,
+    },
+    {
+      what: 'unsure exit read one digit off another car: matched to it',
+      plate: '京A12346',
+      confidence: 0.6,
+      alwaysFuzzy: true,
+      kind: 'fuzzy',
+      matched: '京A12345',
       asked: true,
     },
     { what: 'no plate at all', plate: '', confidence: 0.9, alwaysFuzzy: false, kind: 'none', asked: false },

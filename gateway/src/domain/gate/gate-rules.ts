@@ -24,7 +24,8 @@ export function isStaleRead(at: number, receivedAt: number): boolean {
 /**
  * How a camera read is taken (DESIGN §4 "Gate decisions"): normalised; at an entry, a read below the site's confidence
  * threshold is matched fuzzily against the registry; at an exit, the open sessions are matched fuzzily whatever the
- * confidence. A low-confidence read that matches nothing is still the best plate there is.
+ * confidence, but a confident read only through an OCR confusion. A read that matches nothing is still the best plate
+ * there is.
  */
 export function interpretRead(input: {
   plate: string;
@@ -37,10 +38,14 @@ export function interpretRead(input: {
   candidates: () => Iterable<string>;
 }): PlateRead {
   const n = normalizePlate(input.plate);
+  const confident = input.confidence >= input.fuzzyBelow;
   let match: PlateMatch;
   if (n.format === 'none') match = { kind: 'none' };
-  else if (!input.alwaysFuzzy && input.confidence >= input.fuzzyBelow) match = { kind: 'exact', plate: n.plate };
+  else if (!input.alwaysFuzzy && confident) match = { kind: 'exact', plate: n.plate };
   else match = matchPlate(n.plate, input.candidates());
+  // A confident read is taken as another plate only for a character cameras mix up (2/Z, 0/D, 8/B, …): matching
+  // 苏E20013 to 苏E20012 would charge, hold or let out another car (one whose own read is still on its way).
+  if (confident && match.kind === 'fuzzy' && match.via.edit !== 'ocr') match = { kind: 'exact', plate: n.plate };
   if (match.kind === 'none' && n.format !== 'none') match = { kind: 'exact', plate: n.plate };
   return { plate: n.plate, format: n.format, confidence: input.confidence, match };
 }
