@@ -177,7 +177,7 @@ export class Payments {
         site: siteId,
         at,
         data: {
-          paymentId: paymentId,
+          paymentId,
           sessionId: null,
           plate: result.held.plate,
           amountFen: input.amountFen,
@@ -199,7 +199,7 @@ export class Payments {
         site: siteId,
         at,
         data: {
-          paymentId: paymentId,
+          paymentId,
           sessionId: result.session.id,
           plate: result.session.plate,
           amountFen: input.amountFen,
