@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { openDatabase } from '../../gateway/src/adapters/sqlite/database.ts';
 import { Ledger } from '../../gateway/src/adapters/sqlite/ledger.ts';
 import { RegistryStore } from '../../gateway/src/adapters/sqlite/registry-store.ts';
 import { EventBus, type LiveEvent } from '../../gateway/src/app/event-bus.ts';
+import { payloadDigest } from '../../gateway/src/app/event-claims.ts';
 import { FeeService } from '../../gateway/src/app/fee-service.ts';
 import { GateService } from '../../gateway/src/app/gate-service.ts';
 import { silentLogger } from '../../gateway/src/app/logger.ts';
@@ -14,6 +14,7 @@ import type { Publisher } from '../../gateway/src/app/ports.ts';
 import { parseConfigText } from '../../gateway/src/config/config.ts';
 import { ManualClock } from '../../gateway/src/domain/clock.ts';
 import { createTopics, type PlatePayload } from '../../gateway/src/protocol/index.ts';
+import { testConfigYaml } from './community.ts';
 
 /** Every message the application published, in order. */
 export class RecordingPublisher implements Publisher {
@@ -56,27 +57,12 @@ export interface AppHarness {
   close(): void;
 }
 
-const CONFIG = (tariff: string) => `
-topicRoot: parking
-sites:
-  - id: s1
-    name: 测试花园
-    households: 40
-    tariffs: [${JSON.stringify(tariff)}]
-    policies: { visitorReserve: 0 }
-    zones:
-      - { id: A, name: A区, capacity: 100 }
-    gates:
-      - id: g1
-        name: 北门
-        lanes:
-          - { lane: entry, camera: cam-in, barrier: bar-in, display: led-in }
-          - { lane: exit, camera: cam-out, barrier: bar-out, display: led-out, payTerminal: pay-out }
-`;
-
 export function startAppHarness(opts: { tariff: string; start: number }): AppHarness {
   const dir = mkdtempSync(join(tmpdir(), 'app-'));
-  const config = parseConfigText(CONFIG(opts.tariff), join(dir, 'site.yaml'));
+  const config = parseConfigText(
+    testConfigYaml({ tariff: opts.tariff, capacity: 100, reserve: 0 }),
+    join(dir, 'site.yaml'),
+  );
   const db = openDatabase(join(dir, 'ledger.db'));
   const ledger = new Ledger(db);
   const registry = RegistryStore.open(db);
@@ -150,9 +136,7 @@ export function startAppHarness(opts: { tariff: string; start: number }): AppHar
         claim: {
           deviceId: 'pay-out',
           eventId,
-          digest: createHash('sha256')
-            .update(JSON.stringify({ eventId, plate, amountFen, ts: o.ts ?? clock.now() }))
-            .digest('hex'),
+          digest: payloadDigest({ eventId, plate, amountFen, ts: o.ts ?? clock.now() }),
         },
       });
     },

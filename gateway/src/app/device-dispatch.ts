@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { OccupancyEngine } from '../domain/occupancy/index.ts';
 import type { Site } from '../domain/site.ts';
 import type { ParsedMessage } from '../protocol/index.ts';
 import type { EventBus } from './event-bus.ts';
+import { payloadDigest } from './event-claims.ts';
 import type { DeviceHealth } from './live-events.ts';
 
 export type { DeviceHealth } from './live-events.ts';
@@ -126,7 +126,7 @@ export class DeviceDispatch {
           claim: {
             deviceId: p.deviceId,
             eventId: p.eventId,
-            digest: createHash('sha256').update(JSON.stringify(p)).digest('hex'),
+            digest: payloadDigest(p),
           },
         });
         if (!result.ok) this.deps.log.warn({ site: message.params.site, reason: result.reason }, 'payment not applied');

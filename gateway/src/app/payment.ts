@@ -4,6 +4,7 @@ import { normalizePlate } from '../domain/plate/index.ts';
 import { UserClass } from '../domain/registry/credential-resolver.ts';
 import type { PaymentPayload } from '../protocol/index.ts';
 import type { EventBus } from './event-bus.ts';
+import { claimDeviceEvent } from './event-claims.ts';
 import type { FeeService } from './fee-service.ts';
 import { HOLD_LAPSES_MS } from './gate-ports.ts';
 import type { LaneOutcomes, RecordedOutcome } from './lane-outcome.ts';
@@ -60,19 +61,13 @@ export class Payments {
     let paymentId = input.paymentId;
     const result = ledger.transaction(() => {
       if (claim) {
-        const claimed = ledger.claimEventOnce(claim.deviceId, claim.eventId, 'payment', at, claim.digest);
-        if (claimed === 'conflict') {
-          // The terminal used this event id before for another payment (its counter reset): new money, kept under
-          // ids of its own, never mistaken for a redelivery of the first.
-          const own = `${claim.eventId}#${claim.digest.slice(0, 16)}`;
-          eventRef = `${claim.deviceId}/${own}`;
-          paymentId = `${input.paymentId}#${claim.digest.slice(0, 16)}`;
-          if (ledger.claimEventOnce(claim.deviceId, own, 'payment', at, claim.digest) === 'duplicate') {
-            return { kind: 'duplicate' as const };
-          }
+        const claimed = claimDeviceEvent(ledger, { ...claim, kind: 'payment', receivedAt: at });
+        eventRef = `${claim.deviceId}/${claimed.eventId}`;
+        // A terminal that reused an event id for another payment (its counter reset): new money, under ids of its own.
+        if (claimed.eventId !== claim.eventId) paymentId = `${input.paymentId}#${claim.digest.slice(0, 16)}`;
+        if (claimed.status === 'duplicate') return { kind: 'duplicate' as const };
+        if (claimed.status === 'conflict') {
           this.deps.metrics.inc('gateway_event_id_conflicts_total', { site: siteId, device: claim.deviceId });
-        } else if (claimed === 'duplicate') {
-          return { kind: 'duplicate' as const };
         }
       }
       // The same payment again (a retried callback): answer what was done with it, change nothing.
@@ -171,44 +166,15 @@ export class Payments {
     }
     if (result.kind === 'held') {
       this.deps.metrics.inc('gateway_payments_held_total', { site: siteId });
-      this.deps.metrics.inc('gateway_revenue_fen_total', { site: siteId, method: input.method }, input.amountFen);
-      this.deps.bus.emit({
-        type: 'payment',
-        site: siteId,
-        at,
-        data: {
-          paymentId,
-          sessionId: null,
-          plate: result.held.plate,
-          amountFen: input.amountFen,
-          method: input.method,
-          source: input.source,
-          // Not known until the plate's exit read gives the money its session.
-          userClass: 'unknown',
-          vehicleClass: 'unknown',
-        },
-      });
+      // Its classes are not known until the plate's exit read gives the money its session.
+      const unknown = { id: null, plate: result.held.plate, userClass: 'unknown', vehicleClass: 'unknown' };
+      this.taken(siteId, at, { ...input, paymentId }, unknown);
       return { ok: true, applied: true, held: true, sessionId: null, dueFen: 0 };
     }
     // A retried online-payment callback (same payment id) after the same kind of crash.
     if (!result.applied && result.opens.length === 0) await this.deps.outcomes.republish(siteId, eventRef);
     if (result.applied) {
-      this.deps.metrics.inc('gateway_revenue_fen_total', { site: siteId, method: input.method }, input.amountFen);
-      this.deps.bus.emit({
-        type: 'payment',
-        site: siteId,
-        at,
-        data: {
-          paymentId,
-          sessionId: result.session.id,
-          plate: result.session.plate,
-          amountFen: input.amountFen,
-          method: input.method,
-          source: input.source,
-          userClass: result.session.userClass,
-          vehicleClass: result.session.vehicleClass,
-        },
-      });
+      this.taken(siteId, at, { ...input, paymentId }, result.session);
       this.deps.bus.emit({
         type: 'session',
         site: siteId,
@@ -218,5 +184,30 @@ export class Payments {
     }
     for (const open of result.opens) await this.deps.outcomes.announce(open);
     return { ok: true, applied: result.applied, held: false, sessionId: result.session.id, dueFen: result.dueFen };
+  }
+
+  /** Money taken, once: counted, and a `payment` live event (a revenue point) with its stay's classes. */
+  private taken(
+    site: string,
+    at: number,
+    payment: PaymentInput,
+    stay: { id: string | null; plate: string | null; userClass: string; vehicleClass: string },
+  ): void {
+    this.deps.metrics.inc('gateway_revenue_fen_total', { site, method: payment.method }, payment.amountFen);
+    this.deps.bus.emit({
+      type: 'payment',
+      site,
+      at,
+      data: {
+        paymentId: payment.paymentId,
+        sessionId: stay.id,
+        plate: stay.plate,
+        amountFen: payment.amountFen,
+        method: payment.method,
+        source: payment.source,
+        userClass: stay.userClass,
+        vehicleClass: stay.vehicleClass,
+      },
+    });
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   interpretRead,
   isRepeatRead,
@@ -13,6 +12,7 @@ import { type Credential, resolveCredential, UserClass } from '../domain/registr
 import { openSession } from '../domain/session/session.ts';
 import type { Site } from '../domain/site.ts';
 import type { PlatePayload } from '../protocol/index.ts';
+import { claimDeviceEvent, payloadDigest } from './event-claims.ts';
 import type { FeeService } from './fee-service.ts';
 import type { LaneRef, OccupancyPort, RegistryPort } from './gate-ports.ts';
 import type { LaneOutcomes, RecordedOutcome } from './lane-outcome.ts';
@@ -61,23 +61,24 @@ export class PlateReads {
       );
       return;
     }
-    let eventRef = `${payload.deviceId}/${payload.eventId}`;
     const at = this.deps.eventTime(payload.ts, receivedAt, siteId);
     const stale = isStaleRead(at, receivedAt);
-    const digest = createHash('sha256').update(JSON.stringify(payload)).digest('hex');
+    const digest = payloadDigest(payload);
+    let eventRef = `${payload.deviceId}/${payload.eventId}`;
 
     // The decision commits to the WAL without waiting for the disk (it survives a crash at once); the fsync that makes
     // it survive a power cut too comes right after the barrier command, off the driver's wait.
     const outcome = ledger.unsynced(() =>
       ledger.transaction((): RecordedOutcome | null => {
-        const claimed = ledger.claimEventOnce(payload.deviceId, payload.eventId, 'plate', receivedAt, digest);
-        if (claimed === 'duplicate') return null;
-        if (claimed === 'conflict') {
+        const { deviceId, eventId } = payload;
+        const claim = claimDeviceEvent(ledger, { deviceId, eventId, kind: 'plate', receivedAt, digest });
+        // The ref of what is (or was) decided for this payload: the camera's id, or the own id a reused one got.
+        eventRef = `${deviceId}/${claim.eventId}`;
+        if (claim.status === 'duplicate') return null;
+        if (claim.status === 'conflict') {
           // Not a redelivery: another car under an id the camera used before (its counter reset). Never the old
-          // outcome; this read is decided on its own, under an id of its own (so its own redelivery stays a duplicate).
-          const previous = ledger.decisionByEvent(siteId, eventRef);
-          const ownId = `${payload.eventId}#${digest.slice(0, 16)}`;
-          if (ledger.claimEventOnce(payload.deviceId, ownId, 'plate', receivedAt, digest) === 'duplicate') return null;
+          // outcome; this read is decided on its own.
+          const previous = ledger.decisionByEvent(siteId, `${deviceId}/${eventId}`);
           metrics.inc('gateway_event_id_conflicts_total', { site: siteId, device: payload.deviceId });
           this.deps.log.warn(
             {
@@ -101,7 +102,6 @@ export class PlateReads {
               previousAt: previous?.at ?? null,
             },
           });
-          eventRef = `${payload.deviceId}/${ownId}`;
         }
         return payload.lane === 'entry'
           ? this.entry(ref, payload, at, eventRef, stale)
@@ -110,10 +110,7 @@ export class PlateReads {
     );
     if (!outcome) {
       metrics.inc('gateway_duplicate_events_total', { kind: 'plate' });
-      // The ref of what was decided for this payload: the plain id, or the own id a conflicting read got.
-      const own = `${payload.deviceId}/${payload.eventId}#${digest.slice(0, 16)}`;
-      const decided = ledger.decisionByEvent(siteId, own) ? own : eventRef;
-      await this.deps.outcomes.republish(siteId, decided);
+      await this.deps.outcomes.republish(siteId, eventRef);
       return;
     }
     await this.deps.outcomes.announce(outcome);
