@@ -42,44 +42,54 @@ describe('device clocks that are wrong, and events out of order', () => {
     );
   }
 
-  it('uses the receive time, and counts it, for a read stamped a day in the future or the past', async () => {
-    const skewed = () => gw().metrics.count('gateway_clock_skew_total', { site: 's1' });
-    const before = skewed();
-    const now = c.clock.now();
-    await enter('苏E60001', now + 24 * 3600_000);
-    await enter('苏E60002', now - 24 * 3600_000);
-    expect(gw().ledger.findOpenSession('s1', '苏E60001')?.entryAt).toBe(now);
-    // Far in the past is a wrong clock, not a late read: the car is let in.
-    expect(gw().ledger.findOpenSession('s1', '苏E60002')?.entryAt).toBe(now);
-    expect(skewed() - before).toBe(2);
-  });
+  /** Publishes an entry read stamped `ts`, then one on time (苏F…) whose display shows the first was handled. */
+  async function enterLate(plate: string, ts: number, onTime = c.clock.now()): Promise<void> {
+    await camIn.publishAsync('parking/s1/gate/g1/plate', plateEvent('cam-in', 'entry', plate, ts), { qos: 1 });
+    await enter(`苏F${plate.slice(2)}`, onTime);
+  }
 
-  it('trusts a device time inside the skew window', async () => {
-    const now = c.clock.now();
-    await enter('苏E60003', now + MAX_CLOCK_SKEW_MS - MIN);
-    expect(gw().ledger.findOpenSession('s1', '苏E60003')?.entryAt).toBe(now + MAX_CLOCK_SKEW_MS - MIN);
-  });
+  const openExceptions = (kind: string, plate: string) =>
+    gw()
+      .ledger.listExceptions('s1', 'open')
+      .filter((e) => e.kind === kind && e.readPlate === plate);
 
-  it('records a read that arrives more than 2 minutes late, but opens nothing and starts no session', async () => {
+  // Issue #25: a read delivered late opened the barrier as soon as its delay passed the skew limit (its time was
+  // replaced by the arrival time). Reads 3, 6 and 60 minutes late, and reads from a clock a day off, open nothing.
+  it.each([
+    ['3 minutes late (clock good: recorded at its own time)', '苏E60011', -3 * MIN, 'lateRead', 'late'],
+    ['6 minutes late (past the skew limit: clock untrusted)', '苏E60012', -6 * MIN, 'clockSkew', 'clock'],
+    ['60 minutes late', '苏E60013', -60 * MIN, 'clockSkew', 'clock'],
+    ['stamped a day in the past (wrong clock)', '苏E60014', -24 * 60 * MIN, 'clockSkew', 'clock'],
+    ['stamped a day in the future (wrong clock)', '苏E60015', 24 * 60 * MIN, 'clockSkew', 'clock'],
+  ])(
+    'a read %s opens nothing, starts no session, is shown to staff and counted',
+    async (_what, plate, offset, kind, why) => {
+      const now = c.clock.now();
+      const commandsBefore = commands.length;
+      const lateBefore = gw().metrics.count('gateway_late_reads_total', { site: 's1', why });
+      const shown: Display[] = [];
+      const onDisplay = (_topic: string, buf: Buffer) => shown.push(JSON.parse(buf.toString()) as Display);
+      ledIn.on('message', onDisplay);
+      await enterLate(plate, now + offset);
+      ledIn.off('message', onDisplay);
+      expect(gw().ledger.findOpenSession('s1', plate)).toBeNull();
+      const [decision] = gw()
+        .ledger.recentDecisions('s1', 'g1', 'entry', 5)
+        .filter((d) => d.plate === plate);
+      // A clock judged good dates the read by its own time; an untrusted one by its arrival.
+      expect(decision).toMatchObject({ plate, action: 'late', at: why === 'late' ? now + offset : now });
+      // Only the read on time after it commanded the barrier and showed on the panel.
+      expect(commands.slice(commandsBefore)).toEqual([`苏F${plate.slice(2)}`]);
+      expect(shown.map((d) => d.lines[0])).toEqual([`苏F${plate.slice(2)}`]);
+      expect(openExceptions(kind, plate)).toHaveLength(1);
+      expect(gw().metrics.count('gateway_late_reads_total', { site: 's1', why }) - lateBefore).toBe(1);
+    },
+  );
+
+  it('trusts a device time inside the skew window and the stale limit', async () => {
     const now = c.clock.now();
-    const commandsBefore = commands.length;
-    const shown: Display[] = [];
-    ledIn.on('message', (_topic, buf) => shown.push(JSON.parse(buf.toString()) as Display));
-    await camIn.publishAsync(
-      'parking/s1/gate/g1/plate',
-      plateEvent('cam-in', 'entry', '苏E60004', now - STALE_READ_MS - MIN),
-      { qos: 1 },
-    );
-    // A read that is on time afterwards is served, and only it commands the barrier and shows on the panel: the late
-    // one showed nothing (a green welcome while the barrier stays shut would mislead whoever is there now, #16.4).
-    await enter('苏E60005', c.clock.now());
-    expect(gw().ledger.findOpenSession('s1', '苏E60004')).toBeNull();
-    const [late] = gw()
-      .ledger.recentDecisions('s1', 'g1', 'entry', 2)
-      .filter((d) => d.plate === '苏E60004');
-    expect(late).toMatchObject({ plate: '苏E60004', action: 'late' });
-    expect(commands.slice(commandsBefore)).toEqual(['苏E60005']);
-    expect(shown.map((d) => d.lines[0])).toEqual(['苏E60005']);
+    await enter('苏E60003', now - STALE_READ_MS + 1000);
+    expect(gw().ledger.findOpenSession('s1', '苏E60003')?.entryAt).toBe(now - STALE_READ_MS + 1000);
   });
 
   it('charges no negative stay when the exit camera’s clock is behind the entry camera’s', async () => {
@@ -107,5 +117,28 @@ describe('device clocks that are wrong, and events out of order', () => {
     // A later message through the same gateway connection shows the two were handled.
     await enter('苏E60007', c.clock.now());
     expect(rejected() - before).toBe(1);
+  });
+
+  // Last: the camera's clock stays judged 4 min ahead for the clock window (30 min) after this.
+  it('judges a camera by its recent messages: a read from a clock seen running ahead is older than it looks', async () => {
+    expect(MAX_CLOCK_SKEW_MS).toBeGreaterThan(4 * MIN);
+    // The camera's status, sent on time, shows its clock 4 min ahead (within the skew limit, so a sample)...
+    const now = c.clock.now();
+    await camIn.publishAsync(
+      'parking/s1/device/cam-in/status',
+      JSON.stringify({
+        eventId: 'cam-in-boot-2',
+        ts: now + 4 * MIN,
+        deviceId: 'cam-in',
+        kind: 'camera',
+        online: true,
+        firmware: 'v1',
+      }),
+      { qos: 1 },
+    );
+    // ...so a read that looks 1 min old by that clock was taken 5 min ago: the car has gone.
+    await enterLate('苏E60016', now - MIN, now + 4 * MIN);
+    expect(gw().ledger.findOpenSession('s1', '苏E60016')).toBeNull();
+    expect(openExceptions('lateRead', '苏E60016')).toHaveLength(1);
   });
 });

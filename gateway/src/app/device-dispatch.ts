@@ -155,6 +155,8 @@ export class DeviceDispatch {
       case 'deviceStatus': {
         const p = message.payload;
         const site = message.params.site;
+        // A camera's status is evidence of its clock (a will's ts is its connect time: no evidence).
+        if (p.online && p.kind === 'camera') gate.observeClock(site, message.params.device, p.ts, receivedAt);
         // Health telemetry, like readings: a mass reconnect must not cost an fsync per device.
         ledger.unsynced(() => {
           this.seen(site, message.params.device, p.kind, receivedAt, {
@@ -225,6 +227,7 @@ export class DeviceDispatch {
         const p = message.payload;
         const site = message.params.site;
         this.seen(site, p.deviceId, 'loop', receivedAt);
+        gate.observeClock(site, p.deviceId, p.ts, receivedAt);
         if (p.state !== 'passed') return;
         const key = `${site}/${message.params.gate}/${p.lane}`;
         const passed = (this.openCounts.get(key) ?? 0) + 1;

@@ -1,4 +1,5 @@
 import { eventTime } from '../domain/gate/gate-rules.ts';
+import { DeviceClock } from '../domain/gate/read-timing.ts';
 import type { Site } from '../domain/site.ts';
 import type { PlatePayload } from '../protocol/index.ts';
 import type { GateDeps } from './gate-ports.ts';
@@ -25,6 +26,8 @@ export class GateService {
   private readonly payments: Payments;
   private readonly manualOpens: ManualOpens;
   private readonly overstays: OverstaySweep;
+  /** What each device's recent messages say about its clock, by `site/device`. */
+  private readonly clocks = new Map<string, DeviceClock>();
 
   constructor(private readonly deps: GateDeps) {
     const lanes = new Lanes(deps.config.sites);
@@ -39,7 +42,7 @@ export class GateService {
       log: deps.log,
       clock: deps.clock,
       newId: deps.newId,
-      eventTime: (ts, receivedAt, site) => this.eventTime(ts, receivedAt, site),
+      observeClock: (site, device, ts, receivedAt) => this.observeClock(site, device, ts, receivedAt),
     });
     this.payments = new Payments({ ...common, fees: deps.fees, bus: deps.bus });
     this.manualOpens = new ManualOpens({
@@ -61,6 +64,21 @@ export class GateService {
     const { at, skewed } = eventTime(ts, receivedAt);
     if (skewed) this.deps.metrics.inc('gateway_clock_skew_total', { site });
     return at;
+  }
+
+  /**
+   * Takes a device message as evidence of the device's clock (cameras: reads, loops, status) and returns the clock
+   * estimate, ms ahead of the gateway, this message included (`DeviceClock`).
+   */
+  observeClock(site: string, device: string, ts: number, receivedAt: number): number {
+    const key = `${site}/${device}`;
+    let clock = this.clocks.get(key);
+    if (!clock) {
+      clock = new DeviceClock();
+      this.clocks.set(key, clock);
+    }
+    clock.observe(ts, receivedAt);
+    return clock.offset(receivedAt) ?? ts - receivedAt;
   }
 
   /** A camera read at a lane. */

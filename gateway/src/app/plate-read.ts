@@ -1,12 +1,6 @@
-import {
-  interpretRead,
-  isRepeatRead,
-  isStaleRead,
-  leftAt,
-  sessionClass,
-  vehicleFromPlate,
-} from '../domain/gate/gate-rules.ts';
+import { interpretRead, isRepeatRead, leftAt, sessionClass, vehicleFromPlate } from '../domain/gate/gate-rules.ts';
 import { decideEntry, decideExit, type PlateRead } from '../domain/gate/index.ts';
+import { judgeReadTime, type ReadTiming } from '../domain/gate/read-timing.ts';
 import { normalizePlate } from '../domain/plate/index.ts';
 import { type Credential, resolveCredential, UserClass } from '../domain/registry/index.ts';
 import { openSession } from '../domain/session/session.ts';
@@ -36,8 +30,8 @@ export interface PlateReadDeps {
   log: Logger;
   clock: { now(): number };
   newId(): string;
-  /** The trusted time of a device event (clock-skew rule, counted). */
-  eventTime(deviceTs: number, receivedAt: number, site: string): number;
+  /** Takes a device message as evidence of its clock; returns the device's clock estimate (ms ahead, this one in). */
+  observeClock(site: string, device: string, deviceTs: number, receivedAt: number): number;
 }
 
 /** A camera read at a lane: decided in one ledger transaction, then announced through the lane-outcome path. */
@@ -61,8 +55,10 @@ export class PlateReads {
       );
       return;
     }
-    const at = this.deps.eventTime(payload.ts, receivedAt, siteId);
-    const stale = isStaleRead(at, receivedAt);
+    const clockOffsetMs = this.deps.observeClock(siteId, payload.deviceId, payload.ts, receivedAt);
+    const timing = judgeReadTime({ ts: payload.ts, receivedAt, clockOffsetMs });
+    const { at } = timing;
+    const stale = !timing.fresh;
     const digest = payloadDigest(payload);
     let eventRef = `${payload.deviceId}/${payload.eventId}`;
 
@@ -103,9 +99,12 @@ export class PlateReads {
             },
           });
         }
-        return payload.lane === 'entry'
-          ? this.entry(ref, payload, at, eventRef, stale)
-          : this.exit(ref, payload, at, eventRef, stale);
+        const recorded =
+          payload.lane === 'entry'
+            ? this.entry(ref, payload, at, eventRef, stale)
+            : this.exit(ref, payload, at, eventRef, stale);
+        if (!timing.fresh) this.late(ref, payload, timing, recorded);
+        return recorded;
       }),
     );
     if (!outcome) {
@@ -124,6 +123,43 @@ export class PlateReads {
       }
     });
     metrics.observe('gateway_decision_latency_ms', this.deps.clock.now() - receivedAt);
+  }
+
+  /**
+   * A read that is not demonstrably fresh opened nothing: staff see it (the car may still stand at the barrier if the
+   * delay was the link's), and it is counted by why: `late` (clock good, read too old) or `clock` (clock untrusted).
+   */
+  private late(
+    ref: LaneRef,
+    payload: PlatePayload,
+    timing: Exclude<ReadTiming, { fresh: true }>,
+    outcome: RecordedOutcome,
+  ) {
+    const site = ref.site.id;
+    this.deps.metrics.inc('gateway_late_reads_total', { site, why: timing.why });
+    if (timing.why === 'clock') this.deps.metrics.inc('gateway_clock_skew_total', { site });
+    const detail =
+      timing.why === 'late'
+        ? { device: payload.deviceId, deviceTs: payload.ts, delayMs: timing.delayMs }
+        : {
+            device: payload.deviceId,
+            deviceTs: payload.ts,
+            apparentDelayMs: timing.apparentDelayMs,
+            clockOffsetMs: timing.clockOffsetMs,
+          };
+    this.deps.log.warn(
+      { site, lane: ref.lane.lane, plate: payload.plate, why: timing.why, ...detail },
+      'read not fresh: opened nothing',
+    );
+    this.deps.outcomes.raise({
+      ref,
+      at: timing.at,
+      kind: timing.why === 'late' ? 'lateRead' : 'clockSkew',
+      plate: outcome.decision.plate || null,
+      readPlate: payload.plate || null,
+      sessionId: outcome.sessionId,
+      detail,
+    });
   }
 
   /**

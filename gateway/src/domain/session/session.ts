@@ -82,7 +82,10 @@ export const ExceptionKind = z.enum([
   'barrierFault',
   'visitorOverstay',
   'passback',
+  /** A read whose device clock cannot be trusted (more than 5 min off): it opened nothing. */
   'clockSkew',
+  /** A read that arrived more than 2 min after it was taken (clock good): it opened nothing. */
+  'lateRead',
   /** A device sent an event id it had used before with another payload (its counter reset): decided on its own. */
   'eventIdConflict',
 ]);
