@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { CredentialEntry } from '../../broker/src/credentials.ts';
-import { type RunningBroker, startBroker } from '../../broker/src/index.ts';
+import { type RateLimitsInput, type RunningBroker, startBroker } from '../../broker/src/index.ts';
 import { serveParent } from './child.ts';
 
 let broker: RunningBroker | null = null;
@@ -12,6 +12,8 @@ async function start(args: Record<string, unknown>): Promise<{ port: number }> {
     port: 0,
     wsPort: null,
     host: '127.0.0.1',
+    // The fleets are synthetic load (thousands of events a second from each sensor); the flood bench passes its own.
+    rateLimits: (args.rateLimits as RateLimitsInput | undefined) ?? { scale: 100_000 },
     log: function brokerLog(entry) {
       if (entry.level === 'error') process.stderr.write(`broker: ${JSON.stringify(entry)}\n`);
     },

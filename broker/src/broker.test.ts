@@ -1,4 +1,4 @@
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOPIC_EXAMPLES, topics } from '../../gateway/src/protocol/index.ts';
 import { type BrokerLogEntry, type RunningBroker, type StartBrokerOptions, startBroker } from './broker.ts';
@@ -20,6 +20,7 @@ async function credentials(): Promise<CredentialEntry[]> {
     { username: 'bar-n', passwordHash: hash, role: 'barrier', site: 's1', gate: 'north', device: 'bar-n' },
     { username: 'led-n', passwordHash: hash, role: 'display', site: 's1', gate: 'north', device: 'led-n' },
     { username: 'dash', passwordHash: hash, role: 'dashboard', site: 's1' },
+    { username: 'sen-a1', passwordHash: hash, role: 'spaceSensor', site: 's1', space: 'A1', device: 'sen-a1' },
   ];
 }
 
@@ -227,5 +228,119 @@ describe('broker limits and refusal modes', () => {
     await h.broker.stop();
     await gone;
     await h.broker.stop();
+  });
+});
+
+describe('per-device publish budgets (#25: one flooding sensor must not take the gate down)', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await dispose(h);
+  });
+
+  const spaceState = (i: number) =>
+    JSON.stringify({ eventId: `f-${i}`, ts: 1767225600000 + i, deviceId: 'sen-a1', occupied: i % 2 === 0 });
+
+  it('throttles, then disconnects and cools down a sensor flooding QoS 1 states, while the camera is delivered', async () => {
+    h = await harness({ rateLimits: { maxThrottleMs: 10_000, cooldownMs: 1_500 } });
+    const gw = await h.connect('gw');
+    await gw.subscribeAsync({ 'parking/s1/space/+/state': { qos: 1 }, 'parking/s1/gate/+/plate': { qos: 1 } });
+    const received = { space: 0, plate: 0 };
+    gw.on('message', (topic) => {
+      if (topic.endsWith('/state')) received.space++;
+      else received.plate++;
+    });
+    const sensor = await h.connect('sen-a1');
+    const cam = await h.connect('cam-n');
+    const gone = closed(sensor);
+    const failed: string[] = [];
+    // 2,000 valid states as fast as the client writes them (a 20,000/s device would do the same, only faster).
+    for (let i = 0; i < 2_000; i++) {
+      sensor.publish('parking/s1/space/A1/state', spaceState(i), { qos: 1 }, (err) => {
+        if (err) failed.push(err.message);
+      });
+    }
+    await gone;
+    sensor.end(true);
+    // The camera is served during and after the flood.
+    const plate = new Promise<string>((resolve) => {
+      gw.on('message', (topic) => {
+        if (topic.endsWith('/plate')) resolve(topic);
+      });
+    });
+    await cam.publishAsync(topics.build.plate({ site: 's1', gate: 'north' }), payload('plate'), { qos: 1 });
+    expect(await plate).toBe('parking/s1/gate/north/plate');
+
+    const counters = h.broker.counters();
+    expect(counters.rateLimitDisconnects).toBe(1);
+    // The burst (20) went through at once, about two more waited for their tokens (5 s each), then the flood was cut.
+    expect(counters.throttledPublishes).toBeGreaterThan(0);
+    expect(received.space).toBeLessThanOrEqual(22);
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ event: 'rate-limit-disconnect', client: 'sen-a1', username: 'sen-a1' }),
+    );
+    // Reconnecting at once is refused (server unavailable), before any password check; after the cool-down it is not.
+    await expect(h.connect('sen-a1')).rejects.toMatchObject({ code: 3 });
+    expect(h.broker.counters().refusedCooldown).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const back = await h.connect('sen-a1');
+    expect(back.connected).toBe(true);
+  });
+
+  it('never holds a sensor within its burst (a reboot sends its state and status at once)', async () => {
+    h = await harness();
+    const sensor = await h.connect('sen-a1');
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => sensor.publishAsync('parking/s1/space/A1/state', spaceState(i), { qos: 1 })),
+    );
+    expect(h.broker.counters()).toMatchObject({ throttledPublishes: 0, rateLimitDisconnects: 0 });
+  });
+});
+
+describe('queues of persistent subscribers (#25: bounded, gate traffic first)', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await dispose(h);
+  });
+
+  it('keeps what an offline gateway missed within bounds: the oldest states dropped and counted, reads resent first', async () => {
+    h = await harness({
+      queues: { maxTelemetryPerClient: 5, maxPerClient: 50 },
+      rateLimits: { scale: 1000 },
+    });
+    const gw = await h.connect('gw', { clean: false, clientId: 'gw-q' });
+    await gw.subscribeAsync({ 'parking/s1/space/+/state': { qos: 1 }, 'parking/s1/gate/+/plate': { qos: 1 } });
+    await gw.endAsync();
+    const sensor = await h.connect('sen-a1');
+    const cam = await h.connect('cam-n');
+    for (let i = 0; i < 20; i++) {
+      await sensor.publishAsync(
+        'parking/s1/space/A1/state',
+        JSON.stringify({ eventId: `q-${i}`, ts: 1767225600000 + i, deviceId: 'sen-a1', occupied: i % 2 === 0 }),
+        { qos: 1 },
+      );
+    }
+    await cam.publishAsync(topics.build.plate({ site: 's1', gate: 'north' }), payload('plate'), { qos: 1 });
+    expect(h.broker.counters()).toMatchObject({ queued: 6, queueDroppedTelemetry: 15, queueDroppedGate: 0 });
+    expect(h.logs).toContainEqual(expect.objectContaining({ event: 'queue-full', client: 'gw-q' }));
+
+    // The handler is on before the connection: the queue comes right after the CONNACK.
+    const received: string[] = [];
+    const back = connect(`mqtt://127.0.0.1:${h.broker.port}`, {
+      username: 'gw',
+      password: PASSWORD,
+      clientId: 'gw-q',
+      clean: false,
+      reconnectPeriod: 0,
+    });
+    h.clients.push(back);
+    const all = new Promise<void>((resolve) => {
+      back.on('message', (topic, buf) => {
+        received.push(topic.endsWith('/plate') ? 'plate' : (JSON.parse(buf.toString()) as { eventId: string }).eventId);
+        if (received.length === 6) resolve();
+      });
+    });
+    await all;
+    // The plate read first, then the five newest states, oldest first.
+    expect(received).toEqual(['plate', 'q-15', 'q-16', 'q-17', 'q-18', 'q-19']);
   });
 });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { Aedes, type AedesPublishPacket, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
@@ -11,10 +11,14 @@ import {
   authorizePayload as protocolAuthorizePayload,
   authorizePublish as protocolAuthorizePublish,
   authorizeSubscribe as protocolAuthorizeSubscribe,
+  type TopicKind,
+  topicsFor,
 } from '../../gateway/src/protocol/index.ts';
 import { type CredentialEntry, clientIdMatches, identityOf } from './credentials.ts';
+import { OutgoingQueues, type QueueClass, type QueuedPacket, QueueLimits } from './outgoing-queues.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { PublishRateLimiter, RateLimits } from './rate-limit.ts';
 
 export const BrokerLimits = z.object({
   /** Largest MQTT packet accepted, fixed header included; a bigger one closes the connection. */
@@ -46,6 +50,10 @@ export const BrokerConfig = z.object({
   /** `drop`: acknowledge and deliver to nobody; `disconnect`: aedes' own answer, close the connection. */
   refusedPublish: z.enum(['drop', 'disconnect']).default('drop'),
   limits: BrokerLimits.default(BrokerLimits.parse({})),
+  /** Per-device publish budgets (docs/protocol.md "Publish budgets"). */
+  rateLimits: RateLimits.default(RateLimits.parse({})),
+  /** Bounds of each persistent subscriber's queue (in-memory persistence; docs/protocol.md "Queues"). */
+  queues: QueueLimits.default(QueueLimits.parse({})),
 });
 export type BrokerConfig = z.infer<typeof BrokerConfig>;
 
@@ -72,6 +80,17 @@ export const BrokerCounters = z.object({
   refusedSubscribe: z.int(),
   messagesIn: z.int(),
   oversizePackets: z.int(),
+  /** Publishes held back until their device's budget had a token for them. */
+  throttledPublishes: z.int(),
+  /** Connections closed because their device kept publishing over its budget. */
+  rateLimitDisconnects: z.int(),
+  /** Connects refused while the user cools down after such a disconnect. */
+  refusedCooldown: z.int(),
+  /** Messages queued for persistent subscribers now (in-memory persistence; 0 with a shared one). */
+  queued: z.int(),
+  /** Queued messages dropped by the queue bounds, by class. */
+  queueDroppedTelemetry: z.int(),
+  queueDroppedGate: z.int(),
 });
 export type BrokerCounters = z.infer<typeof BrokerCounters>;
 
@@ -131,7 +150,18 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     refusedSubscribe: 0,
     messagesIn: 0,
     oversizePackets: 0,
+    throttledPublishes: 0,
+    rateLimitDisconnects: 0,
+    refusedCooldown: 0,
+    queued: 0,
+    queueDroppedTelemetry: 0,
+    queueDroppedGate: 0,
   });
+  const limiter = new PublishRateLimiter(config.rateLimits);
+  /** Publishes waiting for a token, per client: dropped unanswered when the client goes. */
+  const waiting = new Map<Client, Set<NodeJS.Timeout>>();
+  /** Clients whose throttling was logged (once per episode, not per publish). */
+  const throttledLogged = new WeakSet<Client>();
   function setCredentials(credentials: readonly CredentialEntry[]): void {
     users = new Map(credentials.map((c) => [c.username, c]));
   }
@@ -146,6 +176,15 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     done: (error: (Error & { returnCode: number }) | null, success: boolean | null) => void,
   ): void {
     const entry = username === undefined ? undefined : users.get(username);
+    const coolingMs = entry ? limiter.coolingDown(entry.username, performance.now()) : 0;
+    if (coolingMs > 0) {
+      // Refused before the password hash: a flooding device reconnecting in a loop must not cost a scrypt each time.
+      counters.refusedCooldown++;
+      const reason = `cooling down after publishing over its rate: ${Math.ceil(coolingMs / 1000)} s left`;
+      log({ level: 'warn', event: 'refused-connect', client: client.id, username, reason });
+      done(authError(reason, SERVER_UNAVAILABLE), null);
+      return;
+    }
     verifyPassword(password ?? Buffer.alloc(0), entry?.passwordHash ?? dummyHash).then(
       function verified(matches) {
         let reason: string | null = null;
@@ -201,6 +240,10 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     const verdict =
       onTopic.ok && session && client !== null ? protocolAuthorizePayload(session.identity, packet.payload) : onTopic;
     if (verdict.ok) {
+      if (client && session) {
+        admitPublish(client, session, packet, callback);
+        return;
+      }
       counters.messagesIn++;
       callback(null);
       return;
@@ -223,6 +266,64 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     packet.retain = false;
     packet.payload = Buffer.alloc(0);
     callback(null);
+  }
+
+  /**
+   * The device's publish budget: a publish over it waits for its token (aedes reads nothing more from the connection
+   * meanwhile, so TCP pushes back on the device); a device that would wait longer than `maxThrottleMs` is flooding
+   * and is disconnected, counted, logged with its client id, and refused for `cooldownMs`.
+   */
+  function admitPublish(
+    client: Client,
+    session: Session,
+    packet: PublishPacket,
+    callback: (error?: Error | null) => void,
+  ): void {
+    const admission = limiter.admit(session.username, session.identity.role, performance.now());
+    if (admission.action === 'pass') {
+      throttledLogged.delete(client);
+      counters.messagesIn++;
+      callback(null);
+      return;
+    }
+    if (admission.action === 'disconnect') {
+      counters.rateLimitDisconnects++;
+      log({
+        level: 'warn',
+        event: 'rate-limit-disconnect',
+        client: client.id,
+        username: session.username,
+        topic: packet.topic,
+        reason: admission.reason,
+      });
+      // aedes closes the connection on an authorisation error; the publishes still waiting are never delivered.
+      callback(new Error(`rate limit: ${admission.reason}`));
+      return;
+    }
+    counters.throttledPublishes++;
+    if (!throttledLogged.has(client)) {
+      throttledLogged.add(client);
+      log({
+        level: 'warn',
+        event: 'throttled',
+        client: client.id,
+        username: session.username,
+        topic: packet.topic,
+        reason: `over its publish rate: held ${admission.ms} ms`,
+      });
+    }
+    let timers = waiting.get(client);
+    if (!timers) {
+      timers = new Set();
+      waiting.set(client, timers);
+    }
+    const own = timers;
+    const timer = setTimeout(function tokenReady() {
+      own.delete(timer);
+      counters.messagesIn++;
+      callback(null);
+    }, admission.ms);
+    own.add(timer);
   }
 
   function authorizeSubscribe(
@@ -287,14 +388,22 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     return allowed.length === 0 ? Promise.resolve(client) : addSubscriptions(client, allowed);
   };
 
+  const queues = options.persistence === undefined ? installOutgoingQueues(aedes, config, log) : null;
+
   aedes.on('client', function onClient() {
     counters.connections++;
     counters.connected++;
   });
-  aedes.on('clientDisconnect', function onClientDisconnect() {
+  aedes.on('clientDisconnect', function onClientDisconnect(client: Client) {
     counters.connected--;
+    dropWaiting(client);
   });
+  function dropWaiting(client: Client): void {
+    for (const timer of waiting.get(client) ?? []) clearTimeout(timer);
+    waiting.delete(client);
+  }
   aedes.on('clientError', function onClientError(client: Client, err: Error) {
+    dropWaiting(client);
     log({ level: 'info', event: 'client-error', client: client.id, reason: err.message });
   });
 
@@ -353,10 +462,63 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     port,
     wsPort,
     aedes,
-    counters: () => ({ ...counters }),
+    counters: () => ({
+      ...counters,
+      queued: queues?.size() ?? 0,
+      queueDroppedTelemetry: queues?.drops.telemetry ?? 0,
+      queueDroppedGate: queues?.drops.gate ?? 0,
+    }),
     setCredentials,
     stop,
   };
+}
+
+/** Space states, device status and the gateway's occupancy and reports: a later message supersedes an earlier one. */
+const TELEMETRY: ReadonlySet<TopicKind> = new Set(['spaceState', 'deviceStatus', 'occupancy', 'report']);
+
+/**
+ * Replaces the outgoing queues of aedes' in-memory persistence with `OutgoingQueues` (O(1) per delivery and PUBACK,
+ * bounded, gate traffic resent first). A shared persistence (Redis, cluster) keeps its own.
+ */
+function installOutgoingQueues(aedes: Aedes, config: BrokerConfig, log: BrokerLog): OutgoingQueues {
+  const topics = topicsFor(config.root);
+  const classify = (topic: string): QueueClass => {
+    const kind = topics.match(topic)?.kind;
+    return kind !== undefined && TELEMETRY.has(kind) ? 'telemetry' : 'gate';
+  };
+  const episodes = new Set<string>();
+  const queues = new OutgoingQueues(config.queues, classify, function dropped(clientId, packet, cls) {
+    // One line per client and class until its queue has room again, not one per message.
+    const episode = `${clientId}/${cls}`;
+    if (episodes.has(episode)) return;
+    episodes.add(episode);
+    setTimeout(() => episodes.delete(episode), 10_000).unref();
+    log({ level: 'warn', event: 'queue-full', client: clientId, topic: packet.topic, reason: `oldest ${cls} dropped` });
+  });
+  type Persistence = {
+    outgoingEnqueue(sub: { clientId: string }, packet: QueuedPacket): Promise<void>;
+    outgoingEnqueueCombi(subs: { clientId: string }[], packet: QueuedPacket): Promise<void>;
+    outgoingUpdate(client: Client, packet: QueuedPacket): Promise<void>;
+    outgoingClearMessageId(client: Client, packet: QueuedPacket): Promise<QueuedPacket | undefined>;
+    outgoingStream(client: Client): Readable;
+  };
+  const persistence = (aedes as unknown as { persistence: Persistence }).persistence;
+  // Each subscriber keeps its own copy (its own packet identifier), as aedes-persistence does.
+  const copy = (packet: QueuedPacket): QueuedPacket => ({ ...packet, messageId: undefined });
+  persistence.outgoingEnqueue = async (sub, packet) => {
+    queues.enqueue(sub.clientId, copy(packet));
+  };
+  persistence.outgoingEnqueueCombi = async (subs, packet) => {
+    for (const sub of subs) queues.enqueue(sub.clientId, copy(packet));
+  };
+  // A packet the bounds dropped while it was on its way is still sent, only no longer kept: never an error (aedes
+  // would close the client).
+  persistence.outgoingUpdate = async (client, packet) => {
+    queues.update(client.id, packet);
+  };
+  persistence.outgoingClearMessageId = async (client, packet) => queues.clear(client.id, packet);
+  persistence.outgoingStream = (client) => queues.stream(client.id);
+  return queues;
 }
 
 function listen(server: NetServer | HttpServer, port: number, host: string): Promise<number> {

@@ -86,6 +86,20 @@ describe('broker programs', () => {
     expect(await stderr).toMatch(/BROKER_CREDENTIALS/);
   });
 
+  it('main.ts refuses a publish-budget setting it does not understand, naming the key', async () => {
+    child = run('main.ts', {
+      MQTT_PORT: '0',
+      MQTT_WS_PORT: '0',
+      BROKER_CREDENTIALS: 'unused.yaml',
+      BROKER_RATE_LIMITS: '{"rates":{"spaceSensor":{"perSecnd":1,"burst":5}}}',
+    });
+    const stderr = collect(child.stderr);
+    expect(await exitOf(child)).toBe(2);
+    const text = await stderr;
+    expect(text).toMatch(/Unrecognized key: "perSecnd"/);
+    expect(text).toMatch(/BROKER_RATE_LIMITS\.rates\.spaceSensor/);
+  });
+
   it('hash-password.ts reads the password from stdin and prints a hash that verifies', async () => {
     child = run('hash-password.ts', {});
     const stdout = collect(child.stdout);

@@ -3,8 +3,22 @@ import { failLoudly } from '../../gateway/src/adapters/process-guard.ts';
 import { startBroker } from './broker.ts';
 import { startClusterBroker } from './cluster.ts';
 import { loadCredentials } from './credentials.ts';
+import { QueueLimits } from './outgoing-queues.ts';
+import { RateLimits } from './rate-limit.ts';
 
 const Port = z.coerce.number().int().min(0).max(65_535);
+
+const jsonSetting = z
+  .string()
+  .default('{}')
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `not JSON: ${(err as Error).message}` });
+      return z.NEVER;
+    }
+  });
 
 const Env = z.object({
   MQTT_PORT: Port.default(1883),
@@ -19,6 +33,10 @@ const Env = z.object({
   BROKER_CREDENTIALS: z.string({ error: 'BROKER_CREDENTIALS must name the credentials file (YAML or JSON)' }).min(1),
   /** Set: this instance joins a cluster sharing sessions, queues and retained messages through this Redis. */
   BROKER_REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** Per-device publish budgets as JSON, e.g. {"rates":{"spaceSensor":{"perSecond":0.5,"burst":20}}}. */
+  BROKER_RATE_LIMITS: jsonSetting.pipe(RateLimits),
+  /** Bounds of persistent subscribers' queues as JSON, e.g. {"maxTelemetryPerClient":50000}. */
+  BROKER_QUEUE_LIMITS: jsonSetting.pipe(QueueLimits),
 });
 
 async function main(): Promise<void> {
@@ -36,6 +54,8 @@ async function main(): Promise<void> {
     host: env.data.MQTT_HOST,
     root: env.data.MQTT_TOPIC_ROOT,
     limits: { maxPacketSize: env.data.MQTT_MAX_PACKET_SIZE },
+    rateLimits: env.data.BROKER_RATE_LIMITS,
+    queues: env.data.BROKER_QUEUE_LIMITS,
     credentials,
   };
   const redisUrl = env.data.BROKER_REDIS_URL;

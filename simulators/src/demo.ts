@@ -101,6 +101,8 @@ export async function startDemo(options: StartDemoOptions = {}): Promise<Running
       host,
       root: config.topicRoot,
       credentials: accounts.file.users,
+      // The simulated devices live on the accelerated clock: their publish budgets are accelerated with it.
+      rateLimits: { scale: clock.speed },
       log: function brokerLog(entry: BrokerLogEntry) {
         if (entry.level !== 'info') log.warn({ ...entry }, `broker: ${entry.event}`);
       },

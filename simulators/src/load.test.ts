@@ -15,6 +15,8 @@ beforeAll(async () => {
     wsPort: null,
     host: '127.0.0.1',
     credentials: creds.file.users,
+    // A load generator: its sensors send as fast as the test asks, far above a real sensor's budget.
+    rateLimits: { scale: 1000 },
     log: () => {},
   });
 });

@@ -2,6 +2,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BrokerLogEntry, type RunningBroker, startBroker } from '../../broker/src/broker.ts';
+import type { RateLimitsInput } from '../../broker/src/rate-limit.ts';
 import { conformanceCredentials, PASSWORD, RawClient } from '../conformance/raw-client.ts';
 
 describe('broker under abuse: wrong credentials, foreign topics, oversize packets, floods and stalled readers', () => {
@@ -10,13 +11,14 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
   const clients: MqttClient[] = [];
   const raws: RawClient[] = [];
 
-  async function start(limits: Record<string, number> = {}): Promise<RunningBroker> {
+  async function start(limits: Record<string, number> = {}, rateLimits: RateLimitsInput = {}): Promise<RunningBroker> {
     broker = await startBroker({
       credentials: await conformanceCredentials(),
       port: 0,
       wsPort: null,
       log: (e) => logs.push(e),
       limits,
+      rateLimits,
     });
     return broker;
   }
@@ -85,8 +87,9 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
     await roundTrip(gw, gw, 'parking/s1/occupancy', 'still here');
   });
 
-  it('a client publishing as fast as it can does not starve another client’s round trip', async () => {
-    const b = await start();
+  it('a client publishing as fast as it can does not starve another client’s round trip, even with no budget', async () => {
+    // Budgets ×10^6: the broker's own fairness, without the per-device limits.
+    const b = await start({}, { scale: 1_000_000 });
     const { client: flooder } = await RawClient.connected(b.port, 'cam-n');
     raws.push(flooder);
     const frame = mqttPacket.generate({
@@ -115,6 +118,32 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
     flooding = false;
     await floodDone;
     expect(b.counters().messagesIn).toBeGreaterThan(100);
+  });
+
+  it('a camera flooding raw publishes is cut off at its budget while another client’s round trips go on', async () => {
+    const b = await start();
+    const { client: flooder } = await RawClient.connected(b.port, 'cam-n');
+    raws.push(flooder);
+    const frame = mqttPacket.generate({
+      cmd: 'publish',
+      topic: 'parking/s1/gate/north/plate',
+      payload: Buffer.alloc(512, 0x61),
+      qos: 0,
+      retain: false,
+      dup: false,
+    });
+    const gone = new Promise<void>((resolve) => flooder.socket.once('close', () => resolve()));
+    flooder.socket.write(Buffer.concat(Array.from({ length: 256 }, () => frame)));
+    await gone;
+    const gw = await client('gw', 'gw');
+    await gw.subscribeAsync('parking/s1/occupancy', { qos: 1 });
+    for (let i = 0; i < 3; i++) await roundTrip(gw, gw, 'parking/s1/occupancy', `tick ${i}`);
+    // 30 at once (burst), then held at 5/s until the wait would pass 10 s (about 50 more); never the 256.
+    const counters = b.counters();
+    expect(counters.rateLimitDisconnects).toBe(1);
+    expect(counters.throttledPublishes).toBeGreaterThan(0);
+    expect(counters.messagesIn).toBeLessThan(256);
+    expect(logs).toContainEqual(expect.objectContaining({ event: 'rate-limit-disconnect', client: 'cam-n' }));
   });
 
   it('a subscriber that stops reading is disconnected after drainTimeout while the others keep receiving', async () => {

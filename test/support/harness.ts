@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { credentialsFor, type RunningBroker, startBroker } from '../../broker/src/index.ts';
+import { credentialsFor, type RateLimitsInput, type RunningBroker, startBroker } from '../../broker/src/index.ts';
 import { silentLogger } from '../../gateway/src/app/logger.ts';
 import { type Config, type Env, parseConfigText, parseEnv } from '../../gateway/src/config/config.ts';
 import { deviceIdentities } from '../../gateway/src/config/device-identities.ts';
@@ -60,13 +60,27 @@ export function identitiesOf(...configs: Config[]): Identity[] {
 }
 
 /** An aedes broker on a free port with an account per identity; or, with `external`, that broker's URL. */
-export async function startTestBroker(opts: { identities: Identity[]; external?: string }): Promise<TestBroker> {
+export async function startTestBroker(opts: {
+  identities: Identity[];
+  external?: string;
+  /**
+   * Publish budgets. Default: every rate ×1000, since test devices live on a manual clock and send a day's events in
+   * seconds; a test of the budgets themselves passes the real ones (`{}`).
+   */
+  rateLimits?: RateLimitsInput;
+}): Promise<TestBroker> {
   const creds = await credentialsFor(opts.identities);
   const passwords = new Map(creds.clients.map((c) => [c.username, c.password]));
   if (opts.external) passwords.clear();
   const broker = opts.external
     ? null
-    : await startBroker({ credentials: creds.file.users, port: 0, wsPort: null, log: () => {} });
+    : await startBroker({
+        credentials: creds.file.users,
+        port: 0,
+        wsPort: null,
+        log: () => {},
+        rateLimits: opts.rateLimits ?? { scale: 1000 },
+      });
   const url = opts.external ?? `mqtt://127.0.0.1:${broker?.port}`;
   const clients: MqttClient[] = [];
   return {

@@ -71,6 +71,8 @@ export async function brokerForDemoConfig(configFile = 'config/demo.yaml'): Prom
     wsPort: null,
     host: '127.0.0.1',
     credentials: creds.file.users,
+    // The simulators drive the demo's devices on an accelerated clock.
+    rateLimits: { scale: 1000 },
     log: () => {},
   });
   const brokerUrl = `mqtt://127.0.0.1:${broker.port}`;
