@@ -17,6 +17,7 @@ const MODULES: Record<string, () => Promise<BenchModule>> = {
   outbox: () => import('./outbox.bench.ts'),
   ingest: () => import('./ingest.bench.ts'),
   gate: () => import('./gate.bench.ts'),
+  flood: () => import('./flood.bench.ts'),
   memory: () => import('./memory.bench.ts'),
 };
 

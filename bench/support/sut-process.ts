@@ -14,6 +14,8 @@ let echo: MqttClient | null = null;
 let sinkReceived = 0;
 let echoed = 0;
 const logged = { warn: 0, error: 0 };
+/** Times the gateway's MQTT link closed (its own warning). */
+let linkDrops = 0;
 let rssPeak = 0;
 const sampler = setInterval(function sampleRss() {
   rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
@@ -22,6 +24,7 @@ sampler.unref();
 
 function shown(level: 'warn' | 'error') {
   return function log(fields: object, message: string): void {
+    if (message === 'mqtt connection closed') linkDrops++;
     if (++logged[level] <= 3) process.stderr.write(`gateway ${level}: ${message} ${JSON.stringify(fields)}\n`);
   };
 }
@@ -98,6 +101,7 @@ function stats(args: Record<string, unknown> = {}) {
     echoed,
     warnings: logged.warn,
     errors: logged.error,
+    linkDrops,
     rssMb: rss / 2 ** 20,
     rssPeakMb: rssPeak / 2 ** 20,
     heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,

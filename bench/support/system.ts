@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { BrokerCounters, RateLimitsInput } from '../../broker/src/index.ts';
 import { type RestartableServer, startMosquitto } from '../../test/servers.ts';
 import { type Child, spawnChild } from './child.ts';
 import { BENCH_PASSWORD, brokerUsers, type Layout, writeGatewayConfig } from './layout.ts';
@@ -23,16 +24,31 @@ export interface Broker {
 }
 
 /** Our aedes broker (`startBroker`, with device authentication and topic authorisation) in its own process. */
-export async function startAedes(layout: Layout, dir: string, ctx: RunContext, name: string): Promise<Broker> {
+export async function startAedes(
+  layout: Layout,
+  dir: string,
+  ctx: RunContext,
+  name: string,
+  /** Publish budgets; default: every rate ×100,000 (the fleets are synthetic load). */
+  rateLimits?: RateLimitsInput,
+): Promise<Broker & { stats(): Promise<BrokerStats> }> {
   const credentialsFile = join(dir, 'broker-users.json');
   await writeFile(credentialsFile, JSON.stringify(await brokerUsers(layout)));
   const child = await spawnChild(resolve(here, 'broker-process.ts'), {
     cpuProfDir: ctx.profileDir,
     name: `${name}-broker`,
   });
-  const { port } = await child.request<{ port: number }>('start', { credentialsFile });
-  return { kind: 'aedes', url: `mqtt://127.0.0.1:${port}`, password: BENCH_PASSWORD, stop: () => child.close() };
+  const { port } = await child.request<{ port: number }>('start', { credentialsFile, rateLimits });
+  return {
+    kind: 'aedes',
+    url: `mqtt://127.0.0.1:${port}`,
+    password: BENCH_PASSWORD,
+    stop: () => child.close(),
+    stats: () => child.request<BrokerStats>('stats'),
+  };
 }
+
+export type BrokerStats = BrokerCounters & { rssMb: number };
 
 /** Debian's Mosquitto without auth on a private port; queues deep enough that a slow subscriber is not dropped. */
 export async function startMosquittoBroker(): Promise<Broker> {
@@ -54,6 +70,7 @@ export interface SutStats {
   echoed: number;
   warnings: number;
   errors: number;
+  linkDrops: number;
   rssMb: number;
   rssPeakMb: number;
   heapUsedMb: number;

@@ -86,6 +86,17 @@ describe('space sensors', () => {
     ]);
   });
 
+  it('keeps a flooding sensor’s change history bounded (#25): only what can decide flapping', () => {
+    const e = engine();
+    for (let i = 0; i < 10_000; i++) e.applyReading({ site: 'mixed', space: 'A2', occupied: i % 2 === 0, ts: T0 + i });
+    const track = (
+      e as unknown as { sites: Map<string, { track: { spaces: Record<string, { changes: number[] }> } }> }
+    ).sites.get('mixed')!.track.spaces.A2!;
+    // maxChanges is 4: the last five changes are all that can tell whether more than four fell in the window.
+    expect(track.changes).toEqual([T0 + 9_995, T0 + 9_996, T0 + 9_997, T0 + 9_998, T0 + 9_999]);
+    expect(stateOf(e, 'mixed', 'A2', T0 + 10_000)).toMatchObject({ flapping: true });
+  });
+
   it('marks a flapping sensor, keeps its last stable state, and releases it once a state holds for the window', () => {
     const e = engine();
     e.applyReading({ site: 'mixed', space: 'A2', occupied: false, ts: T0 });

@@ -63,7 +63,12 @@ export function applyReading(
   }
   if (track.raw !== occupied) {
     const windowStart = ts - options.flapping.windowMs;
-    const changes = track.raw === null ? [] : [...track.changes.filter((t) => t >= windowStart), ts];
+    // Only the last maxChanges + 1 can tell whether more than maxChanges fell in the window: keeping more made every
+    // reading of a flooding sensor copy (and store) all its changes, the gateway's drain falling as the flood went on.
+    const changes =
+      track.raw === null
+        ? []
+        : [...track.changes.filter((t) => t >= windowStart), ts].slice(-(options.flapping.maxChanges + 1));
     track.raw = occupied;
     track.rawSince = ts;
     track.changes = changes;
