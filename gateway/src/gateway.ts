@@ -276,11 +276,20 @@ export class Gateway {
       const since = new Date(this.ledgerFault.since).toISOString();
       alarms.push(`ledger write failed (${this.ledgerFault.code}) since ${since}: device events wait at the broker`);
     }
-    if (!this.mqtt.connected) alarms.push('mqtt disconnected');
+    const links = this.mqtt.status();
+    for (const [cls, link] of Object.entries(links)) {
+      if (!link.connected) alarms.push(`mqtt ${cls} link disconnected`);
+      else if (link.draining) {
+        alarms.push(
+          `mqtt ${cls} link draining a backlog: messages arrive ${Math.round((link.lagMs ?? 0) / 1000)} s late`,
+        );
+      }
+    }
     for (const extra of this.healthChecks) alarms.push(...extra());
     return {
       status: alarms.length === 0 ? 'ok' : 'degraded',
       mqtt: this.mqtt.connected,
+      links,
       ledger,
       alarms,
       ...this.healthDetails(),

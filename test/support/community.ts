@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import type { RunningBroker } from '../../broker/src/index.ts';
+import type { RateLimitsInput, RunningBroker } from '../../broker/src/index.ts';
 import { ManualClock } from '../../gateway/src/domain/clock.ts';
 import type { RunningGateway } from '../../gateway/src/main.ts';
 import { identitiesOf, startTestBroker, startTestGateway, writeSite } from './harness.ts';
@@ -55,13 +55,23 @@ export interface Community {
   gateway: RunningGateway;
   passwords: Map<string, string>;
   device(username: string): Promise<MqttClient>;
+  /** Stops the gateway (it stays down until `restartGateway`). */
+  stopGateway(): Promise<void>;
   restartGateway(): Promise<RunningGateway>;
   stop(): Promise<void>;
 }
 
 /** Broker, gateway and device credentials on free ports with a fresh data dir; `stop()` ends them all. */
 export async function startCommunity(
-  opts: { yaml?: string; start?: number; dataDir?: string; paymentSecret?: string; externalBrokerUrl?: string } = {},
+  opts: {
+    yaml?: string;
+    start?: number;
+    dataDir?: string;
+    paymentSecret?: string;
+    externalBrokerUrl?: string;
+    /** The broker's publish budgets (default: ×1000 for the manual clock; `{}`: the real ones). */
+    rateLimits?: RateLimitsInput;
+  } = {},
 ): Promise<Community> {
   const site = writeSite(opts.yaml ?? testConfigYaml(), {
     prefix: 'community-',
@@ -71,6 +81,7 @@ export async function startCommunity(
   const broker = await startTestBroker({
     identities: identitiesOf(site.config),
     ...(opts.externalBrokerUrl ? { external: opts.externalBrokerUrl } : {}),
+    ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
   });
   const clock = new ManualClock(opts.start ?? Date.parse('2026-03-02T08:00:00+08:00'));
   const env = {
@@ -78,6 +89,7 @@ export async function startCommunity(
     PAYMENT_CALLBACK_SECRET: opts.paymentSecret ?? 'test-callback-secret-0123456789',
   };
   const launch = () => startTestGateway({ broker, site, clock, env });
+  let gatewayDown = false;
   const community: Community = {
     dir: site.dir,
     configFile: site.configFile,
@@ -87,14 +99,20 @@ export async function startCommunity(
     gateway: await launch(),
     passwords: broker.passwords,
     device: (username) => broker.connect(username),
-    async restartGateway() {
+    async stopGateway() {
+      if (gatewayDown) return;
+      gatewayDown = true;
       await community.gateway.stop();
+    },
+    async restartGateway() {
+      await community.stopGateway();
       community.gateway = await launch();
+      gatewayDown = false;
       return community.gateway;
     },
     async stop() {
       await broker.closeClients();
-      await community.gateway.stop();
+      await community.stopGateway();
       await broker.stop();
     },
   };
