@@ -42,6 +42,9 @@ interface Phase {
   linkDrops: number;
   brokerRssMb: number;
   brokerRssAfterMb: number;
+  /** Broker heap after a full collection, before the flood and after it. */
+  brokerHeapMb: number;
+  brokerHeapAfterMb: number;
   rateLimitDisconnects: number;
 }
 
@@ -93,7 +96,7 @@ async function phase(
     while ((await sut.counts()).gatewayReceived < everySensor.length && performance.now() < initDeadline)
       await sleep(20);
     const before = await sut.counts();
-    const brokerBefore = await broker.stats();
+    const brokerBefore = await broker.stats(true);
     const started = performance.now();
     // The payload a sensor really sends (battery, signal); every state the opposite of the last.
     const topic = `parking/${site}/space/${sensor.space}/state`;
@@ -135,7 +138,7 @@ async function phase(
     while (sent.size > 0 && performance.now() < settle) await sleep(20);
     const stats = await sut.stats();
     await sleep(opts.quick ? 500 : 2000);
-    const brokerAfter = await broker.stats();
+    const brokerAfter = await broker.stats(true);
     return {
       decisionP50: round(quantile(decisions, 0.5), 2),
       decisionP99: round(quantile(decisions, 0.99), 2),
@@ -146,6 +149,8 @@ async function phase(
       linkDrops: stats.linkDrops,
       brokerRssMb: round(brokerBefore.rssMb, 1),
       brokerRssAfterMb: round(brokerAfter.rssMb, 1),
+      brokerHeapMb: round(brokerBefore.heapUsedMb, 1),
+      brokerHeapAfterMb: round(brokerAfter.heapUsedMb, 1),
       rateLimitDisconnects: brokerAfter.rateLimitDisconnects,
     };
   } finally {
@@ -180,6 +185,10 @@ export async function run(opts: FloodOptions): Promise<Record<string, number>> {
     'flood.drain_link_drops': drain.linkDrops,
     'flood.drain_broker_rss_before_mb': drain.brokerRssMb,
     'flood.drain_broker_rss_after_mb': drain.brokerRssAfterMb,
+    'flood.drain_broker_heap_before_mb': drain.brokerHeapMb,
+    'flood.drain_broker_heap_after_mb': drain.brokerHeapAfterMb,
+    'flood.limited_broker_heap_before_mb': limited.brokerHeapMb,
+    'flood.limited_broker_heap_after_mb': limited.brokerHeapAfterMb,
     'flood.limited_events_delivered': limited.received,
     'flood.limited_disconnects': limited.rateLimitDisconnects,
     'flood.limited_decision_p50_ms': limited.decisionP50,

@@ -24,7 +24,12 @@ async function start(args: Record<string, unknown>): Promise<{ port: number }> {
 serveParent(
   {
     start,
-    stats: () => ({ ...broker?.counters(), rssMb: process.memoryUsage().rss / 2 ** 20 }),
+    stats: (args: Record<string, unknown> = {}) => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (args.collect && gc) gc();
+      const memory = process.memoryUsage();
+      return { ...broker?.counters(), rssMb: memory.rss / 2 ** 20, heapUsedMb: memory.heapUsed / 2 ** 20 };
+    },
   },
   async function stopBroker() {
     await broker?.stop();

@@ -31,12 +31,13 @@ export async function startAedes(
   name: string,
   /** Publish budgets; default: every rate ×100,000 (the fleets are synthetic load). */
   rateLimits?: RateLimitsInput,
-): Promise<Broker & { stats(): Promise<BrokerStats> }> {
+): Promise<Broker & { stats(collect?: boolean): Promise<BrokerStats> }> {
   const credentialsFile = join(dir, 'broker-users.json');
   await writeFile(credentialsFile, JSON.stringify(await brokerUsers(layout)));
   const child = await spawnChild(resolve(here, 'broker-process.ts'), {
     cpuProfDir: ctx.profileDir,
     name: `${name}-broker`,
+    nodeArgs: ['--expose-gc'],
   });
   const { port } = await child.request<{ port: number }>('start', { credentialsFile, rateLimits });
   return {
@@ -44,11 +45,11 @@ export async function startAedes(
     url: `mqtt://127.0.0.1:${port}`,
     password: BENCH_PASSWORD,
     stop: () => child.close(),
-    stats: () => child.request<BrokerStats>('stats'),
+    stats: (collect = false) => child.request<BrokerStats>('stats', { collect }),
   };
 }
 
-export type BrokerStats = BrokerCounters & { rssMb: number };
+export type BrokerStats = BrokerCounters & { rssMb: number; heapUsedMb: number };
 
 /** Debian's Mosquitto without auth on a private port; queues deep enough that a slow subscriber is not dropped. */
 export async function startMosquittoBroker(): Promise<Broker> {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import type { Duplex, Readable } from 'node:stream';
+import { type Duplex, Readable } from 'node:stream';
 import { Aedes, type AedesPublishPacket, type Client, type PublishPacket, type Subscription } from 'aedes';
 import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
@@ -158,6 +158,8 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
     queueDroppedGate: 0,
   });
   const limiter = new PublishRateLimiter(config.rateLimits);
+  /** Paces deliveries to a persistent client (in-memory persistence only); set once the queues exist. */
+  let windowDeliveries: ((client: Client) => void) | null = null;
   /** Publishes waiting for a token, per client: dropped unanswered when the client goes. */
   const waiting = new Map<Client, Set<NodeJS.Timeout>>();
   /** Clients whose throttling was logged (once per episode, not per publish). */
@@ -205,6 +207,8 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
           return done(authError(reason ?? 'refused', code), null);
         }
         sessions.set(client, { username: entry.username, identity: identityOf(entry) });
+        // Before aedes restores the session's subscriptions: they capture the delivery function.
+        if (!client.clean) windowDeliveries?.(client);
         done(null, true);
       },
       function failed(err: Error) {
@@ -389,6 +393,7 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
   };
 
   const queues = options.persistence === undefined ? installOutgoingQueues(aedes, config, log) : null;
+  windowDeliveries = queues ? (client) => windowOf(client, queues, config.queues.inflightPerClient) : null;
 
   aedes.on('client', function onClient() {
     counters.connections++;
@@ -473,6 +478,53 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
   };
 }
 
+type Deliver = (packet: QueuedPacket & { qos: number }, cb: () => void) => void;
+interface DeliveryWindow {
+  /** Queued messages held back by the window, in order. */
+  waiting: Map<string, QueuedPacket & { qos: number }>;
+  /** Sends waiting messages while the window has room. */
+  release(): void;
+}
+const windows = new WeakMap<Client, DeliveryWindow>();
+
+/**
+ * The in-flight window of a persistent client: at most `window` messages sent and not acknowledged. A message past it
+ * is not written (it is already in the client's queue) and the delivery completes at once, so neither the shared
+ * emitter nor other clients wait; each acknowledgement sends the next waiting one, in order. A message the queue
+ * bounds dropped meanwhile is skipped. On a disconnect the waiting list goes: the queue resends all after a reconnect.
+ */
+function windowOf(client: Client, queues: OutgoingQueues, window: number): void {
+  const target = client as unknown as { deliverQoS: Deliver; closed: boolean };
+  const deliver = target.deliverQoS;
+  const waiting = new Map<string, QueuedPacket & { qos: number }>();
+  const keyOf = (p: QueuedPacket) => `${p.brokerId}:${p.brokerCounter}`;
+  const state: DeliveryWindow = {
+    waiting,
+    release: function releaseNext() {
+      if (target.closed) {
+        waiting.clear();
+        return;
+      }
+      while (waiting.size > 0 && queues.inflight(client.id) < window) {
+        const [key, packet] = waiting.entries().next().value!;
+        waiting.delete(key);
+        if (queues.has(client.id, packet)) deliver({ ...packet, qos: packet.qos ?? 1 }, () => {});
+      }
+    },
+  };
+  windows.set(client, state);
+  target.deliverQoS = function windowedDelivery(packet, cb) {
+    // Behind what already waits (order kept), or past the window: held in the queue, the delivery is done.
+    if (packet.qos > 0 && queues.has(client.id, packet) && (waiting.size > 0 || queues.inflight(client.id) >= window)) {
+      waiting.set(keyOf(packet), packet);
+      cb();
+      state.release();
+      return;
+    }
+    deliver(packet, cb);
+  };
+}
+
 /** Space states, device status and the gateway's occupancy and reports: a later message supersedes an earlier one. */
 const TELEMETRY: ReadonlySet<TopicKind> = new Set(['spaceState', 'deviceStatus', 'occupancy', 'report']);
 
@@ -516,8 +568,23 @@ function installOutgoingQueues(aedes: Aedes, config: BrokerConfig, log: BrokerLo
   persistence.outgoingUpdate = async (client, packet) => {
     queues.update(client.id, packet);
   };
-  persistence.outgoingClearMessageId = async (client, packet) => queues.clear(client.id, packet);
-  persistence.outgoingStream = (client) => queues.stream(client.id);
+  persistence.outgoingClearMessageId = async (client, packet) => {
+    const cleared = queues.clear(client.id, packet);
+    // A slot of the client's in-flight window is free: the next waiting message goes out.
+    windows.get(client)?.release();
+    return cleared;
+  };
+  // After a reconnect: what was in flight, then as many unsent as the window takes; the rest wait their turn.
+  persistence.outgoingStream = (client) => {
+    const window = windows.get(client);
+    if (!window) return queues.stream(client.id);
+    const { sent, unsent } = queues.snapshot(client.id);
+    const room = Math.max(0, config.queues.inflightPerClient - sent.length);
+    for (const packet of unsent.slice(room)) {
+      window.waiting.set(`${packet.brokerId}:${packet.brokerCounter}`, { ...packet, qos: Number(packet.qos ?? 1) });
+    }
+    return Readable.from([...sent, ...unsent.slice(0, room)], { objectMode: true });
+  };
   return queues;
 }
 

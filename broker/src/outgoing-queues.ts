@@ -11,6 +11,12 @@ export const QueueLimits = z
     maxTelemetryPerClient: z.int().min(1).max(10_000_000).default(20_000),
     /** All queued messages per client; past it the oldest telemetry, else the oldest of all, is dropped. */
     maxPerClient: z.int().min(1).max(10_000_000).default(100_000),
+    /**
+     * Messages sent to a persistent subscriber and not yet acknowledged, at most; the rest wait in its queue and go
+     * out as acknowledgements come back. The socket never holds more than this, so a slow reader is paced, not
+     * disconnected for a full socket (aedes' `drainTimeout`).
+     */
+    inflightPerClient: z.int().min(1).max(65_535).default(1_000),
   })
   .strict();
 export type QueueLimits = z.infer<typeof QueueLimits>;
@@ -134,10 +140,36 @@ export class OutgoingQueues {
     return stored;
   }
 
-  /** What to resend after a reconnect: gate messages first, then telemetry, each oldest first (a snapshot). */
+  /** What to resend after a reconnect, all of it: `snapshot`'s order. */
   stream(clientId: string): Readable {
+    const { sent, unsent } = this.snapshot(clientId);
+    return Readable.from([...sent, ...unsent], { objectMode: true });
+  }
+
+  /**
+   * A client's queue for a resend after a reconnect: the messages sent before and not acknowledged (resent first,
+   * with their packet identifiers [MQTT-4.4.0-1]), then the unsent, gate messages first, each oldest first.
+   */
+  snapshot(clientId: string): { sent: QueuedPacket[]; unsent: QueuedPacket[] } {
     const q = this.queues.get(clientId);
-    return Readable.from(q ? [...q.gate.values(), ...q.telemetry.values()] : [], { objectMode: true });
+    const sent: QueuedPacket[] = [];
+    const unsent: QueuedPacket[] = [];
+    for (const map of q ? [q.gate, q.telemetry] : []) {
+      for (const packet of map.values()) (packet.messageId === undefined ? unsent : sent).push(packet);
+    }
+    return { sent, unsent };
+  }
+
+  /** Messages sent to a client and not acknowledged yet. */
+  inflight(clientId: string): number {
+    return this.queues.get(clientId)?.byMessageId.size ?? 0;
+  }
+
+  /** Is this packet still kept for the client (not acknowledged, not dropped)? */
+  has(clientId: string, packet: { brokerId: string; brokerCounter: number }): boolean {
+    const q = this.queues.get(clientId);
+    const key = keyOf(packet);
+    return q !== undefined && (q.gate.has(key) || q.telemetry.has(key));
   }
 
   /** Queued messages of a client (or of all). */

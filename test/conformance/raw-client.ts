@@ -68,6 +68,11 @@ export class RawClient {
     return new Promise((resolve) => this.waiters.push({ match: test, resolve }));
   }
 
+  /** Packets of this kind received and not taken by `next` yet. */
+  pending(cmd: Packet['cmd']): number {
+    return this.packets.filter((p) => p.cmd === cmd).length;
+  }
+
   destroy(): void {
     this.socket.destroy();
   }

@@ -1,8 +1,9 @@
 import { connectAsync, type MqttClient } from 'mqtt';
-import mqttPacket from 'mqtt-packet';
+import mqttPacket, { type Packet } from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BrokerLogEntry, type RunningBroker, startBroker } from '../../broker/src/broker.ts';
 import type { RateLimitsInput } from '../../broker/src/rate-limit.ts';
+import { TOPIC_EXAMPLES } from '../../gateway/src/protocol/index.ts';
 import { conformanceCredentials, PASSWORD, RawClient } from '../conformance/raw-client.ts';
 
 describe('broker under abuse: wrong credentials, foreign topics, oversize packets, floods and stalled readers', () => {
@@ -144,6 +145,95 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
     expect(counters.throttledPublishes).toBeGreaterThan(0);
     expect(counters.messagesIn).toBeLessThan(256);
     expect(logs).toContainEqual(expect.objectContaining({ event: 'rate-limit-disconnect', client: 'cam-n' }));
+  });
+
+  it('a persistent subscriber that stops acknowledging gets at most its in-flight window; each ack sends the next', async () => {
+    broker = await startBroker({
+      credentials: await conformanceCredentials(),
+      port: 0,
+      wsPort: null,
+      log: (e) => logs.push(e),
+      queues: { inflightPerClient: 10 },
+      rateLimits: { scale: 1000 },
+    });
+    const b = broker;
+    const { client: reader } = await RawClient.connected(b.port, 'gw', { clientId: 'gw-slow', clean: false });
+    raws.push(reader);
+    reader.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'parking/s1/gate/+/plate', qos: 1 }] });
+    await reader.next('suback');
+    const cam = await client('cam-n', 'cam-n');
+    const read = (i: number) =>
+      JSON.stringify({ ...TOPIC_EXAMPLES.plate.payload, deviceId: 'cam-n', eventId: `w-${i}` });
+    for (let i = 0; i < 30; i++) await cam.publishAsync('parking/s1/gate/north/plate', read(i), { qos: 1 });
+    // Every publish was taken (acknowledged to the camera); a round trip on another connection lets the broker settle.
+    const gw = await client('gw', 'gw-probe');
+    await gw.subscribeAsync('parking/s1/occupancy', { qos: 1 });
+    await roundTrip(gw, gw, 'parking/s1/occupancy', 'settled');
+    const ids = (packets: Packet[]) =>
+      packets.map((p) => (JSON.parse(String((p as { payload: Buffer }).payload)) as { eventId: string }).eventId);
+    const first = await Promise.all(Array.from({ length: 10 }, () => reader.next('publish')));
+    expect(ids(first)).toEqual(Array.from({ length: 10 }, (_, i) => `w-${i}`));
+    expect(reader.pending('publish')).toBe(0);
+    expect(b.counters().queued).toBe(30);
+    // One acknowledgement, one more message, in order.
+    reader.send({ cmd: 'puback', messageId: (first[0] as { messageId: number }).messageId });
+    const eleventh = await reader.next('publish');
+    expect(ids([eleventh])).toEqual(['w-10']);
+    // Acknowledge everything as it comes: the rest arrive in order and the queue empties.
+    const rest: Packet[] = [];
+    for (const p of first.slice(1)) reader.send({ cmd: 'puback', messageId: (p as { messageId: number }).messageId });
+    while (rest.length < 19) {
+      const p = await reader.next('publish');
+      rest.push(p);
+      reader.send({ cmd: 'puback', messageId: (p as { messageId: number }).messageId });
+    }
+    expect(ids(rest)).toEqual(Array.from({ length: 19 }, (_, i) => `w-${i + 11}`));
+    reader.send({ cmd: 'puback', messageId: (eleventh as { messageId: number }).messageId });
+    await roundTrip(gw, gw, 'parking/s1/occupancy', 'drained');
+    expect(b.counters().queued).toBe(0);
+  });
+
+  it('after a reconnect the backlog is resent through the same window, not all at once', async () => {
+    broker = await startBroker({
+      credentials: await conformanceCredentials(),
+      port: 0,
+      wsPort: null,
+      log: (e) => logs.push(e),
+      queues: { inflightPerClient: 10 },
+      rateLimits: { scale: 1000 },
+    });
+    const b = broker;
+    const first = await RawClient.connected(b.port, 'gw', { clientId: 'gw-away', clean: false });
+    first.client.send({
+      cmd: 'subscribe',
+      messageId: 1,
+      subscriptions: [{ topic: 'parking/s1/gate/+/plate', qos: 1 }],
+    });
+    await first.client.next('suback');
+    first.client.destroy();
+    await first.client.closed;
+    const cam = await client('cam-n', 'cam-n');
+    const read = (i: number) =>
+      JSON.stringify({ ...TOPIC_EXAMPLES.plate.payload, deviceId: 'cam-n', eventId: `b-${i}` });
+    for (let i = 0; i < 25; i++) await cam.publishAsync('parking/s1/gate/north/plate', read(i), { qos: 1 });
+    const { client: back, connack } = await RawClient.connected(b.port, 'gw', { clientId: 'gw-away', clean: false });
+    raws.push(back);
+    expect(connack.sessionPresent).toBe(true);
+    const got: string[] = [];
+    const take = async () => {
+      const p = (await back.next('publish')) as Packet & { messageId: number; payload: Buffer };
+      got.push((JSON.parse(String(p.payload)) as { eventId: string }).eventId);
+      return p;
+    };
+    const window = [];
+    for (let i = 0; i < 10; i++) window.push(await take());
+    const gw = await client('gw', 'gw-probe');
+    await gw.subscribeAsync('parking/s1/occupancy', { qos: 1 });
+    await roundTrip(gw, gw, 'parking/s1/occupancy', 'settled');
+    expect(back.pending('publish')).toBe(0);
+    for (const p of window) back.send({ cmd: 'puback', messageId: p.messageId });
+    while (got.length < 25) back.send({ cmd: 'puback', messageId: (await take()).messageId });
+    expect(got).toEqual(Array.from({ length: 25 }, (_, i) => `b-${i}`));
   });
 
   it('a subscriber that stops reading is disconnected after drainTimeout while the others keep receiving', async () => {
