@@ -40,6 +40,17 @@ describe('configuration', () => {
     );
   });
 
+  it('refuses an unknown key naming its path and the key it most likely meant (#15.1)', () => {
+    const typo = minimal.replace('households: 10', 'households: 10\n    polices: { antiPassback: allow }');
+    expect(() => parseConfigText(typo, 'site.yaml')).toThrow(
+      /sites\[0\]\.polices: unknown field "polices": did you mean "policies"\?/,
+    );
+    const lane = minimal.replace('display: d1 }', 'display: d1, loops: l1 }');
+    expect(() => parseConfigText(lane, 'site.yaml')).toThrow(
+      /sites\[0\]\.gates\[0\]\.lanes\[0\]\.loops: unknown field "loops": did you mean "loop"\?/,
+    );
+  });
+
   it('names an id that could break MQTT topics', () => {
     const bad = minimal.replace('id: g1', 'id: "g/1"');
     expect(() => parseConfigText(bad, 'site.yaml')).toThrow(/sites\[0\]\.gates\[0\]\.id: use 1–64 letters/);

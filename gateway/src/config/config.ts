@@ -3,10 +3,11 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Site } from '../domain/site.ts';
+import { issueProblems } from '../domain/strict-keys.ts';
 import { GuidanceCeiling } from '../domain/tariff/tariff.schema.ts';
 
 export const Config = z
-  .object({
+  .strictObject({
     /** MQTT topic root (DESIGN §3). */
     topicRoot: z
       .string()
@@ -73,13 +74,19 @@ export class ConfigError extends Error {
 }
 
 /** A readable list of issues, each naming the field: `sites[0].gates[1].lanes[0].camera: …`. */
-export function formatIssues(error: z.ZodError, source: string): string {
-  const lines = error.issues.map((issue) => {
-    const path = issue.path
-      .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-      .join('');
-    return `  ${path || '(root)'}: ${issue.message}`;
-  });
+export function formatIssues(
+  error: z.ZodError,
+  source: string,
+  within?: { schema: z.ZodType; input: unknown },
+): string {
+  const lines = error.issues.flatMap((issue) =>
+    (within ? issueProblems(issue, within.schema, within.input) : [issue]).map((problem) => {
+      const path = problem.path
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+        .join('');
+      return `  ${path || '(root)'}: ${problem.message}`;
+    }),
+  );
   return `${source} is not valid:\n${lines.join('\n')}`;
 }
 
@@ -93,7 +100,7 @@ export function parseConfigText(text: string, source: string): Config {
     );
   }
   const parsed = Config.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, source));
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error, source, { schema: Config, input: raw }));
   return parsed.data;
 }
 

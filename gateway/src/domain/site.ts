@@ -6,7 +6,7 @@ export type Id = z.infer<typeof Id>;
 
 const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24 h)');
 
-export const Space = z.object({
+export const Space = z.strictObject({
   id: Id,
   /** Space sensor device id; a zone whose spaces have sensors counts occupancy from them. */
   sensor: Id.optional(),
@@ -17,7 +17,7 @@ export const Space = z.object({
 });
 export type Space = z.infer<typeof Space>;
 
-export const Zone = z.object({
+export const Zone = z.strictObject({
   id: Id,
   name: z.string().min(1).max(64),
   capacity: z.number().int().min(0),
@@ -25,7 +25,7 @@ export const Zone = z.object({
 });
 export type Zone = z.infer<typeof Zone>;
 
-export const Lane = z.object({
+export const Lane = z.strictObject({
   lane: z.enum(['entry', 'exit']),
   camera: Id,
   barrier: Id,
@@ -37,7 +37,7 @@ export const Lane = z.object({
 });
 export type Lane = z.infer<typeof Lane>;
 
-export const Gate = z.object({
+export const Gate = z.strictObject({
   id: Id,
   name: z.string().min(1).max(64),
   lanes: z.array(Lane).min(1),
@@ -48,7 +48,7 @@ export const CredentialKind = z.enum(['resident', 'monthly', 'annual', 'visitor'
 export type CredentialKind = z.infer<typeof CredentialKind>;
 
 /** Management rules (停车管理规范): configuration, not code. */
-export const Policies = z.object({
+export const Policies = z.strictObject({
   /** A plate already inside: deny, allow (close the stale session as an exception), or refer to staff. */
   antiPassback: z.enum(['deny', 'allow', 'refer']).default('deny'),
   /** Residents and pass holders have reserved spaces, so they enter even when the lot is full. */
@@ -93,7 +93,7 @@ export const Thresholds = z
   .refine((t) => t.almostFull <= t.full, { message: 'almostFull must not exceed full', path: ['almostFull'] });
 export type Thresholds = z.infer<typeof Thresholds>;
 
-export const Site = z.object({
+export const Site = z.strictObject({
   id: Id,
   name: z.string().min(1).max(64),
   timeZone: z.string().default('Asia/Shanghai'),

@@ -16,6 +16,26 @@ function errorsOf(doc: unknown, ceiling?: Parameters<typeof validateTariff>[1]):
 const withRule = (rule: unknown) => ({ ...base, rules: { visitor: rule } });
 
 describe('validateTariff refuses bad tariffs naming the rule and the field path', () => {
+  // #15.1: before, each of these was dropped silently (a misspelled freePeriod made 2 h cost 400 instead of 200).
+  it('an unknown field anywhere, at its own path, with the field it most likely meant', () => {
+    const free = { ...hourly, freePeriodd: { minutes: 60, mode: 'deduct' } };
+    expect(errorsOf(withRule(free))).toEqual([
+      'rules.visitor.freePeriodd: unknown field "freePeriodd": did you mean "freePeriod"?',
+    ]);
+    expect(errorsOf(withRule({ ...hourly, caps: { perStay: 1000 } }))).toEqual([
+      'rules.visitor.caps.perStay: unknown field "perStay": did you mean "perStayFen"?',
+    ]);
+    // A band's field on an interval rule: nothing close, so the fields an interval rule has.
+    expect(errorsOf(withRule({ ...hourly, capFen: 1000 }))).toEqual([
+      'rules.visitor.capFen: unknown field "capFen" (allowed here: type, label, labelEn, freePeriod, caps, minimumFen, vehicleFactors, newEnergy, first, unitMinutes, priceFen, roundingMinutes)',
+    ]);
+    const bands = withRule({ type: 'bands', label: 'v', bands: [{ ...band('08:00', '08:00'), capfen: 500 }] });
+    expect(errorsOf(bands)).toEqual(['rules.visitor.bands[0].capfen: unknown field "capfen": did you mean "capFen"?']);
+    expect(errorsOf({ ...withRule(hourly), paidExitMinute: 30 })).toEqual([
+      'paidExitMinute: unknown field "paidExitMinute": did you mean "paidExitMinutes"?',
+    ]);
+  });
+
   it('overlapping bands', () => {
     const doc = withRule({ type: 'bands', label: 'v', bands: [band('08:00', '20:00'), band('19:00', '08:00')] });
     expect(errorsOf(doc)).toEqual(['rules.visitor.bands[1].from: band overlaps band 0 (08:00–20:00)']);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { issueProblems } from '../strict-keys.ts';
 import { type ChargeRule, type GuidanceCeiling, Tariff, type VehicleClass } from './tariff.schema.ts';
 import { checkTariff } from './tariff-check.ts';
 import { compileTariff } from './tariff-compile.ts';
@@ -30,9 +31,10 @@ function problem(line: string): TariffProblem {
   return { path: line.slice(0, cut), message: line.slice(cut + 2) };
 }
 
-function zodProblems(error: z.ZodError): TariffProblem[] {
-  return error.issues.map(function issueProblem(issue) {
-    return { path: formatPath(issue.path), message: issue.message };
+/** Each issue as a problem at its path; an unknown key at its own path, with the key it most likely meant. */
+function zodProblems(error: z.ZodError, doc: unknown): TariffProblem[] {
+  return error.issues.flatMap(function issueProblem(issue) {
+    return issueProblems(issue, Tariff, doc).map((p) => ({ path: formatPath(p.path), message: p.message }));
   });
 }
 
@@ -141,7 +143,7 @@ function dailyCeiling(tariff: Tariff, per24h: Partial<Record<VehicleClass, numbe
 export function validateTariff(doc: unknown, options: { ceiling?: GuidanceCeiling } = {}): TariffValidation {
   const parsed = Tariff.safeParse(doc);
   if (!parsed.success) {
-    const errors = zodProblems(parsed.error);
+    const errors = zodProblems(parsed.error, doc);
     return { ok: false, errors, message: errors.map((p) => `${p.path}: ${p.message}`).join('\n') };
   }
   const tariff = parsed.data;

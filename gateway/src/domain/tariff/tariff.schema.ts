@@ -25,14 +25,14 @@ export const LocalDateOrRange = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(\.\.\d{4}-\d{2}-\d{2})?$/, { error: 'must be YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD' });
 
-export const FreePeriod = z.object({
+export const FreePeriod = z.strictObject({
   minutes: Minutes,
   /** deduct: the first minutes of every stay are free; grace: the stay is free only if it ends within them. */
   mode: z.enum(['deduct', 'grace']),
 });
 export type FreePeriod = z.infer<typeof FreePeriod>;
 
-export const DailyCap = z.object({
+export const DailyCap = z.strictObject({
   /** rolling-24h: each 24 h from entry; calendar-day: each local day starting at resetAt. */
   window: z.enum(['rolling-24h', 'calendar-day']),
   resetAt: TimeOfDay.default('00:00'),
@@ -41,13 +41,13 @@ export const DailyCap = z.object({
 });
 export type DailyCap = z.infer<typeof DailyCap>;
 
-export const Caps = z.object({
+export const Caps = z.strictObject({
   perStayFen: Fen.optional(),
   daily: DailyCap.optional(),
 });
 export type Caps = z.infer<typeof Caps>;
 
-export const NewEnergy = z.object({
+export const NewEnergy = z.strictObject({
   freeMinutes: Minutes.optional(),
   discountPercent: z.int().min(0, { error: negative }).max(100).optional(),
 });
@@ -64,7 +64,7 @@ const ruleCommon = {
   newEnergy: NewEnergy.optional(),
 };
 
-export const Band = z.object({
+export const Band = z.strictObject({
   name: z.string().min(1),
   nameEn: z.string().min(1).optional(),
   from: TimeOfDay,
@@ -77,9 +77,9 @@ export const Band = z.object({
 });
 export type Band = z.infer<typeof Band>;
 
-export const BandSet = z.object({ bands: z.array(Band).min(1) });
+export const BandSet = z.strictObject({ bands: z.array(Band).min(1) });
 
-export const Tier = z.object({
+export const Tier = z.strictObject({
   /** Inclusive upper bound of the tier in minutes of charged time; omitted on an open-ended last tier. */
   upToMinutes: Minutes.optional(),
   priceFen: Fen,
@@ -88,7 +88,7 @@ export const Tier = z.object({
 });
 export type Tier = z.infer<typeof Tier>;
 
-export const ExemptRule = z.object({
+export const ExemptRule = z.strictObject({
   type: z.literal('exempt'),
   label: z.string().min(1),
   labelEn: z.string().min(1).optional(),
@@ -96,26 +96,26 @@ export const ExemptRule = z.object({
   reasonEn: z.string().min(1).optional(),
 });
 
-export const IntervalRule = z.object({
+export const IntervalRule = z.strictObject({
   type: z.literal('interval'),
   ...ruleCommon,
-  first: z.object({ minutes: Minutes, priceFen: Fen }).optional(),
+  first: z.strictObject({ minutes: Minutes, priceFen: Fen }).optional(),
   unitMinutes: Minutes,
   priceFen: Fen,
   roundingMinutes: Minutes.optional(),
 });
 
-export const TiersRule = z.object({
+export const TiersRule = z.strictObject({
   type: z.literal('tiers'),
   ...ruleCommon,
   mode: z.enum(['additive', 'flat']),
   tiers: z.array(Tier).min(1),
   roundingMinutes: Minutes.optional(),
   /** flat mode: each whole cycle costs priceFen and the remainder goes through the table again. */
-  repeat: z.object({ everyMinutes: Minutes, priceFen: Fen }).optional(),
+  repeat: z.strictObject({ everyMinutes: Minutes, priceFen: Fen }).optional(),
 });
 
-export const BandsRule = z.object({
+export const BandsRule = z.strictObject({
   type: z.literal('bands'),
   ...ruleCommon,
   bands: z.array(Band).min(1),
@@ -129,7 +129,7 @@ export const Rule = z.discriminatedUnion('type', [ExemptRule, IntervalRule, Tier
 export type Rule = z.infer<typeof Rule>;
 export type ChargeRule = Exclude<Rule, { type: 'exempt' }>;
 
-export const Tariff = z.object({
+export const Tariff = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' }),
   version: z.int().positive(),
   name: z.string().min(1),
@@ -149,7 +149,7 @@ export const Tariff = z.object({
   /** Minutes after a full payment in which the vehicle may leave without paying more. */
   paidExitMinutes: z.int().min(0, { error: negative }).default(15),
   /** Fee for an exit with no entry record; absent: refer to staff. */
-  noEntryRecord: z.object({ feeFen: Fen }).optional(),
+  noEntryRecord: z.strictObject({ feeFen: Fen }).optional(),
   coupons: z
     .object({
       /** best: only the single most valuable coupon; all: time, then percent, then amount coupons in turn. */
@@ -163,7 +163,7 @@ export const Tariff = z.object({
 export type Tariff = z.infer<typeof Tariff>;
 
 /** 政府指导价: the most a tariff may charge. */
-export const GuidanceCeiling = z.object({
+export const GuidanceCeiling = z.strictObject({
   name: z.string().optional(),
   perHourFen: z.partialRecord(VehicleClass, Fen).optional(),
   per24hFen: z.partialRecord(VehicleClass, Fen).optional(),
@@ -171,16 +171,16 @@ export const GuidanceCeiling = z.object({
 export type GuidanceCeiling = z.infer<typeof GuidanceCeiling>;
 
 export const Coupon = z.discriminatedUnion('kind', [
-  z.object({ id: z.string(), kind: z.literal('amount'), amountFen: Fen }),
-  z.object({ id: z.string(), kind: z.literal('percent'), percentOff: z.int().min(1).max(100) }),
-  z.object({ id: z.string(), kind: z.literal('time'), minutes: Minutes }),
+  z.strictObject({ id: z.string(), kind: z.literal('amount'), amountFen: Fen }),
+  z.strictObject({ id: z.string(), kind: z.literal('percent'), percentOff: z.int().min(1).max(100) }),
+  z.strictObject({ id: z.string(), kind: z.literal('time'), minutes: Minutes }),
 ]);
 export type Coupon = z.infer<typeof Coupon>;
 
-export const Payment = z.object({ at: z.number(), amountFen: Fen });
+export const Payment = z.strictObject({ at: z.number(), amountFen: Fen });
 export type Payment = z.infer<typeof Payment>;
 
-export const Stay = z.object({
+export const Stay = z.strictObject({
   /** Epoch ms; null when there is no entry record. */
   entryAt: z.number().nullable(),
   exitAt: z.number(),
