@@ -95,4 +95,18 @@ describe('npm run quote', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('rules.visitor.priceFen: must not be negative (got -5)');
   });
+
+  it('prints what is legal but suspicious as warnings on stderr, and still quotes (#15.2)', () => {
+    const idle = join(dir, 'idle-cap.yaml');
+    writeFileSync(
+      idle,
+      `id: idle\nversion: 1\nname: 封顶无效\neffectiveFrom: "2025-01-01T00:00:00+08:00"\nrules:\n  visitor: { type: interval, label: 临时车辆, unitMinutes: 60, priceFen: 200, caps: { daily: { window: rolling-24h, capsFen: [5000] } } }\n`,
+    );
+    const r = cli('--tariff', idle, '--entry', '2025-03-03T10:00', '--exit', '2025-03-03T12:00');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `warning: ${idle}: rules.visitor.caps.daily.capsFen[0]: never binds: a 24 h stay costs at most 4800 fen without caps, not more than the cap of 5000 fen`,
+    );
+    expect(JSON.parse(r.stdout).totalFen).toBe(400);
+  });
 });

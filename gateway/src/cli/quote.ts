@@ -53,7 +53,9 @@ function coupon(text: string, i: number): Coupon {
   throw new UsageError(`--coupon: '${text}' is not amount:<fen>, percent:<1-100> or time:<minutes>`);
 }
 
-export function run(argv: readonly string[]): { code: number; out: string } {
+/** What the CLI prints: `out` on stdout, `err` (warnings, usage errors) on stderr. */
+export function run(argv: readonly string[]): { code: number; out: string; err?: string } {
+  const warnings: string[] = [];
   try {
     const { values } = parseArgs({
       args: [...argv],
@@ -84,6 +86,7 @@ export function run(argv: readonly string[]): { code: number; out: string } {
       }
       const loaded = parseTariffText(text);
       if (!loaded.ok) throw new UsageError(`--tariff ${file} is not a valid tariff:\n${loaded.message}`);
+      for (const w of loaded.warnings) warnings.push(`warning: ${file}: ${w.path}: ${w.message}`);
       docs.push(...loaded.tariffs);
     }
     const tariffs = compileTariffs(docs);
@@ -106,17 +109,22 @@ export function run(argv: readonly string[]): { code: number; out: string } {
       coupons: (values.coupon ?? []).map(coupon),
     };
     const result = quote(stay, tariffs);
-    return { code: result.ok ? 0 : 1, out: JSON.stringify(result, null, 2) };
+    return { code: result.ok ? 0 : 1, out: JSON.stringify(result, null, 2), ...stderr(warnings) };
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      return { code: 2, out: `${(error as Error).message}\n${USAGE}` };
+      return { code: 2, out: '', err: [...warnings, `${(error as Error).message}\n${USAGE}`].join('\n') };
     }
     throw error;
   }
 }
 
+function stderr(lines: readonly string[]): { err?: string } {
+  return lines.length > 0 ? { err: lines.join('\n') } : {};
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { code, out } = run(process.argv.slice(2));
-  (code === 2 ? process.stderr : process.stdout).write(`${out}\n`);
+  const { code, out, err } = run(process.argv.slice(2));
+  if (err) process.stderr.write(`${err}\n`);
+  if (out) process.stdout.write(`${out}\n`);
   process.exitCode = code;
 }

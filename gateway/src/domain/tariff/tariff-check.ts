@@ -126,7 +126,118 @@ function checkTiers(path: string, rule: Extract<ChargeRule, { type: 'tiers' }>, 
     errors.push(`${path}.repeat: only flat tiers repeat; use caps.daily with additive tiers`);
 }
 
+/**
+ * The prices a stay's first charged unit can have (interval: the first interval, else the unit; bands: any band, a
+ * stay may start in each; tiers: the first tier), or with `all`, every unit price the rule has.
+ */
+function unitPrices(rule: ChargeRule, all = false): number[] {
+  if (rule.type === 'interval') {
+    if (!rule.first) return [rule.priceFen];
+    return all ? [rule.first.priceFen, rule.priceFen] : [rule.first.priceFen];
+  }
+  if (rule.type === 'bands') {
+    const sets = [
+      rule.bands,
+      ...(['weekday', 'weekend', 'holiday'] as const).map((d) => rule.dayTypes?.[d]?.bands ?? []),
+    ];
+    return sets.flat().map((b) => b.priceFen);
+  }
+  return (all ? rule.tiers : rule.tiers.slice(0, 1)).map((t) => t.priceFen);
+}
+
+/** Every band of a rule with its field path. */
+function bandsOf(path: string, rule: Extract<ChargeRule, { type: 'bands' }>): [string, Band][] {
+  const out: [string, Band][] = rule.bands.map((b, i) => [`${path}.bands[${i}]`, b]);
+  for (const dt of ['weekday', 'weekend', 'holiday'] as const) {
+    for (const [i, b] of (rule.dayTypes?.[dt]?.bands ?? []).entries())
+      out.push([`${path}.dayTypes.${dt}.bands[${i}]`, b]);
+  }
+  return out;
+}
+
+/**
+ * Caps that contradict the prices they cap (#15.2): a cap below the first unit a stay can be charged makes the
+ * published unit price untrue for every paying stay; a band's cap below its own unit price likewise; escalating
+ * caps of a long stay that go down.
+ */
+function checkCaps(path: string, rule: ChargeRule, errors: string[]): void {
+  const firstUnits = unitPrices(rule).filter((p) => p > 0);
+  const cheapest = firstUnits.length > 0 ? Math.min(...firstUnits) : 0;
+  const what = rule.type === 'bands' ? 'the cheapest band unit' : 'the first unit';
+  const daily = rule.caps?.daily?.capsFen ?? [];
+  daily.forEach(function checkDailyCap(cap, i) {
+    const here = `${path}.caps.daily.capsFen[${i}]`;
+    if (cap < cheapest) {
+      errors.push(`${here}: cap ${cap} fen is below ${what} (${cheapest} fen): no stay could be charged one full unit`);
+    }
+    const before = daily[i - 1];
+    if (before !== undefined && cap < before) {
+      errors.push(
+        `${here}: escalating caps must not go down (${cap} fen after ${before} fen): a longer stay would pay less a day`,
+      );
+    }
+  });
+  const stay = rule.caps?.perStayFen;
+  if (stay !== undefined && stay < cheapest) {
+    errors.push(
+      `${path}.caps.perStayFen: cap ${stay} fen is below ${what} (${cheapest} fen): no stay could be charged one full unit`,
+    );
+  }
+  if (rule.type === 'bands') {
+    for (const [here, band] of bandsOf(path, rule)) {
+      if (band.capFen !== undefined && band.capFen < band.priceFen) {
+        errors.push(`${here}.capFen: cap ${band.capFen} fen is below the band's own unit price (${band.priceFen} fen)`);
+      }
+    }
+  }
+}
+
+/**
+ * What is legal but most likely not meant (#15.2); shown by the validate route and the CLI, never refused. Caps that
+ * can never bind are found with the engine in `validateTariff`.
+ */
+export function tariffWarnings(t: Tariff): string[] {
+  const warnings: string[] = [];
+  for (const [name, rule] of Object.entries(t.rules)) {
+    if (rule.type === 'exempt') continue;
+    const path = `rules.${name}`;
+    const first = unitPrices(rule).filter((p) => p > 0);
+    const units = unitPrices(rule, true).filter((p) => p > 0);
+    const dearest = units.length > 0 ? Math.max(...units) : 0;
+    const cheapest = first.length > 0 ? Math.min(...first) : 0;
+    rule.caps?.daily?.capsFen.forEach(function warnDaily(cap, i) {
+      if (cap >= cheapest && cap < dearest) {
+        warnings.push(
+          `${path}.caps.daily.capsFen[${i}]: cap ${cap} fen is below the dearest unit of the rule (${dearest} fen): a stay is capped before that unit is paid in full`,
+        );
+      }
+    });
+    const stay = rule.caps?.perStayFen;
+    const firstDaily = rule.caps?.daily?.capsFen[0];
+    if (stay !== undefined && firstDaily !== undefined && stay <= firstDaily) {
+      warnings.push(
+        `${path}.caps.daily: never binds: the cap per stay (${stay} fen) is not above the first daily cap (${firstDaily} fen)`,
+      );
+    }
+    if (rule.type === 'bands') {
+      for (const [here, band] of bandsOf(path, rule)) {
+        if (band.capFen === undefined) continue;
+        const length = (minuteOfTime(band.to) - minuteOfTime(band.from) + 1440) % 1440 || 1440;
+        const step = band.roundingMinutes ?? band.unitMinutes;
+        const full = Math.ceil(length / step) * ((band.priceFen * step) / band.unitMinutes);
+        if (band.capFen >= full) {
+          warnings.push(
+            `${here}.capFen: never binds: the whole band (${band.from}–${band.to}) costs at most ${full} fen, not more than the cap of ${band.capFen} fen`,
+          );
+        }
+      }
+    }
+  }
+  return warnings;
+}
+
 function checkRule(path: string, rule: ChargeRule, errors: string[]): void {
+  checkCaps(path, rule, errors);
   for (const v of Object.keys(rule.vehicleFactors ?? {})) {
     if (!(VEHICLE_CLASSES as readonly string[]).includes(v)) {
       errors.push(`${path}.vehicleFactors.${v}: unknown vehicle class '${v}' (known: ${VEHICLE_CLASSES.join(', ')})`);

@@ -3,7 +3,7 @@ import type { GuidanceCeiling, Tariff } from './tariff.schema.ts';
 import { type TariffProblem, validateTariff } from './tariff-validate.ts';
 
 export type TariffLoad =
-  | { readonly ok: true; readonly tariffs: readonly Tariff[] }
+  | { readonly ok: true; readonly tariffs: readonly Tariff[]; readonly warnings: readonly TariffProblem[] }
   | { readonly ok: false; readonly errors: readonly TariffProblem[]; readonly message: string };
 
 /**
@@ -30,13 +30,17 @@ export function parseTariffText(text: string, options: { ceiling?: GuidanceCeili
   }
   const tariffs: Tariff[] = [];
   const errors: TariffProblem[] = [];
+  const warnings: TariffProblem[] = [];
+  const indexed = (p: TariffProblem, i: number) =>
+    docs.length > 1 ? { path: `[${i}].${p.path}`, message: p.message } : p;
   docs.forEach(function validateOne(doc, i) {
     const result = validateTariff(doc, options);
+    warnings.push(...result.warnings.map((p) => indexed(p, i)));
     if (result.ok) tariffs.push(result.tariff);
     else
       for (const p of result.errors)
         errors.push(docs.length > 1 ? { path: `[${i}].${p.path}`, message: p.message } : p);
   });
   if (errors.length > 0) return { ok: false, errors, message: errors.map((p) => `${p.path}: ${p.message}`).join('\n') };
-  return { ok: true, tariffs };
+  return { ok: true, tariffs, warnings };
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderPublicText } from './public-text.ts';
 import { parseTariffText } from './tariff-load.ts';
@@ -16,6 +18,33 @@ function errorsOf(doc: unknown, ceiling?: Parameters<typeof validateTariff>[1]):
 const withRule = (rule: unknown) => ({ ...base, rules: { visitor: rule } });
 
 describe('validateTariff refuses bad tariffs naming the rule and the field path', () => {
+  // #15.2: before, each of these was accepted as it stood.
+  it('caps that contradict the prices they cap', () => {
+    const firstHour = {
+      ...hourly,
+      first: { minutes: 60, priceFen: 300 },
+      caps: { daily: { window: 'rolling-24h', capsFen: [250] } },
+    };
+    expect(errorsOf(withRule(firstHour))).toEqual([
+      'rules.visitor.caps.daily.capsFen[0]: cap 250 fen is below the first unit (300 fen): no stay could be charged one full unit',
+    ]);
+    const perStay = { ...hourly, caps: { perStayFen: 150 } };
+    expect(errorsOf(withRule(perStay))).toEqual([
+      'rules.visitor.caps.perStayFen: cap 150 fen is below the first unit (200 fen): no stay could be charged one full unit',
+    ]);
+    const night = withRule({
+      type: 'bands',
+      label: 'v',
+      bands: [band('08:00', '20:00', 300), { ...band('20:00', '08:00', 200), capFen: 100 }],
+    });
+    expect(errorsOf(night)).toEqual([
+      "rules.visitor.bands[1].capFen: cap 100 fen is below the band's own unit price (200 fen)",
+    ]);
+    const descending = { ...hourly, caps: { daily: { window: 'rolling-24h', capsFen: [2000, 1500] } } };
+    expect(errorsOf(withRule(descending))).toEqual([
+      'rules.visitor.caps.daily.capsFen[1]: escalating caps must not go down (1500 fen after 2000 fen): a longer stay would pay less a day',
+    ]);
+  });
   // #15.1: before, each of these was dropped silently (a misspelled freePeriod made 2 h cost 400 instead of 200).
   it('an unknown field anywhere, at its own path, with the field it most likely meant', () => {
     const free = { ...hourly, freePeriodd: { minutes: 60, mode: 'deduct' } };
@@ -185,5 +214,46 @@ describe('renderPublicText (公示)', () => {
     expect(renderPublicText(doc.tariff, 'en').split('\n')[1]).toBe(
       '临时车辆: first 1 h free; beyond 1 h: ¥2 per hour, each started 1 h counts in full; at most ¥10 per 24 h',
     );
+  });
+});
+
+describe('validateTariff warns of what is legal but most likely not meant (#15.2)', () => {
+  const warningsOf = (doc: unknown) => {
+    const r = validateTariff(doc);
+    if (!r.ok) throw new Error(`refused: ${r.message}`);
+    return r.warnings.map((w) => `${w.path}: ${w.message}`);
+  };
+
+  it('a daily cap no stay can reach: 24 h at 2 元 an hour is 48 元 at most', () => {
+    const idle = { ...hourly, caps: { daily: { window: 'rolling-24h', capsFen: [4800, 6000] } } };
+    expect(warningsOf(withRule(idle))).toEqual([
+      'rules.visitor.caps.daily.capsFen[0]: never binds: a 24 h stay costs at most 4800 fen without caps, not more than the cap of 4800 fen',
+      'rules.visitor.caps.daily.capsFen[1]: never binds: a 24 h stay costs at most 4800 fen without caps, not more than the cap of 6000 fen',
+    ]);
+    const binding = { ...hourly, caps: { daily: { window: 'rolling-24h', capsFen: [4700] } } };
+    expect(warningsOf(withRule(binding))).toEqual([]);
+  });
+
+  it('a band cap above the whole band, a stay cap that hides the daily cap, a daily cap below the dearest unit', () => {
+    const bands = withRule({
+      type: 'bands',
+      label: 'v',
+      bands: [band('08:00', '20:00', 300), { ...band('20:00', '08:00', 100), capFen: 1200 }],
+      caps: { perStayFen: 250, daily: { window: 'rolling-24h', capsFen: [250] } },
+    });
+    expect(warningsOf(bands)).toEqual([
+      'rules.visitor.caps.daily.capsFen[0]: cap 250 fen is below the dearest unit of the rule (300 fen): a stay is capped before that unit is paid in full',
+      'rules.visitor.caps.daily: never binds: the cap per stay (250 fen) is not above the first daily cap (250 fen)',
+      'rules.visitor.bands[1].capFen: never binds: the whole band (20:00–08:00) costs at most 1200 fen, not more than the cap of 1200 fen',
+    ]);
+  });
+
+  it.each(['banded-visitor', 'day-night', 'residential-guidance'])('tariffs/%s.yaml carries no warning', (name) => {
+    const text = readFileSync(join(import.meta.dirname, `../../../../tariffs/${name}.yaml`), 'utf8');
+    expect(parseTariffText(text)).toMatchObject({ ok: true, warnings: [] });
+  });
+
+  it('a plain hourly rule carries no warning', () => {
+    expect(validateTariff(withRule(hourly))).toMatchObject({ ok: true, warnings: [] });
   });
 });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { issueProblems } from '../strict-keys.ts';
 import { type ChargeRule, type GuidanceCeiling, Tariff, type VehicleClass } from './tariff.schema.ts';
-import { checkTariff } from './tariff-check.ts';
+import { checkTariff, tariffWarnings } from './tariff-check.ts';
 import { compileTariff } from './tariff-compile.ts';
 import { chargeVersion } from './tariff-engine.ts';
 import { VEHICLE_NAMES } from './tariff-words.ts';
@@ -14,8 +14,13 @@ export interface TariffProblem {
 }
 
 export type TariffValidation =
-  | { readonly ok: true; readonly tariff: Tariff }
-  | { readonly ok: false; readonly errors: readonly TariffProblem[]; readonly message: string };
+  | { readonly ok: true; readonly tariff: Tariff; readonly warnings: readonly TariffProblem[] }
+  | {
+      readonly ok: false;
+      readonly errors: readonly TariffProblem[];
+      readonly message: string;
+      readonly warnings: readonly TariffProblem[];
+    };
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -139,12 +144,48 @@ function dailyCeiling(tariff: Tariff, per24h: Partial<Record<VehicleClass, numbe
   }
 }
 
-/** Parses and checks a tariff document; with a ceiling, refuses prices above the government guidance price. */
+/**
+ * A daily cap no stay can reach: the engine charges 24 h stays (every 30 min over 8 days) without the rule's caps, and
+ * a cap not below the dearest of them never binds.
+ */
+function idleDailyCaps(tariff: Tariff, warnings: string[]): void {
+  const uncapped: Tariff = {
+    ...tariff,
+    rules: Object.fromEntries(
+      Object.entries(tariff.rules).map(([name, rule]) => [
+        name,
+        rule.type === 'exempt' ? rule : { ...rule, caps: undefined },
+      ]),
+    ),
+  };
+  const ct = compileTariff(uncapped);
+  const startDay = ct.zone.localDay(ct.effectiveFrom);
+  for (const [name, rule] of Object.entries(tariff.rules)) {
+    if (rule.type === 'exempt' || !rule.caps?.daily) continue;
+    let dearest = 0;
+    for (let i = 0; i < 8 * 48; i++) {
+      const start = ct.zone.epochOfLocal(startDay, i * 30);
+      dearest = Math.max(dearest, chargeVersion(ct, name, 'small', false, start, start + DAY, 0, null));
+    }
+    rule.caps.daily.capsFen.forEach(function idleCap(cap, i) {
+      if (cap >= dearest) {
+        warnings.push(
+          `rules.${name}.caps.daily.capsFen[${i}]: never binds: a 24 h stay costs at most ${dearest} fen without caps, not more than the cap of ${cap} fen`,
+        );
+      }
+    });
+  }
+}
+
+/**
+ * Parses and checks a tariff document; with a ceiling, refuses prices above the government guidance price. What is
+ * legal but most likely not meant comes back as `warnings` (also beside errors).
+ */
 export function validateTariff(doc: unknown, options: { ceiling?: GuidanceCeiling } = {}): TariffValidation {
   const parsed = Tariff.safeParse(doc);
   if (!parsed.success) {
     const errors = zodProblems(parsed.error, doc);
-    return { ok: false, errors, message: errors.map((p) => `${p.path}: ${p.message}`).join('\n') };
+    return { ok: false, errors, message: errors.map((p) => `${p.path}: ${p.message}`).join('\n'), warnings: [] };
   }
   const tariff = parsed.data;
   const lines = checkTariff(tariff);
@@ -158,6 +199,9 @@ export function validateTariff(doc: unknown, options: { ceiling?: GuidanceCeilin
     }
     if (ceiling.per24hFen) dailyCeiling(tariff, ceiling.per24hFen, lines);
   }
-  if (lines.length > 0) return { ok: false, errors: lines.map(problem), message: lines.join('\n') };
-  return { ok: true, tariff };
+  const warningLines = tariffWarnings(tariff);
+  if (lines.length === 0) idleDailyCaps(tariff, warningLines);
+  const warnings = warningLines.map(problem);
+  if (lines.length > 0) return { ok: false, errors: lines.map(problem), message: lines.join('\n'), warnings };
+  return { ok: true, tariff, warnings };
 }

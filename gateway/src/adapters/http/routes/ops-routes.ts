@@ -24,7 +24,10 @@ export function opsRoutes(gateway: Gateway): FastifyPluginAsyncZod {
       async function validate(request) {
         const ceiling = gateway.options.config.guidancePrice;
         const result = validateTariff(request.body, ceiling ? { ceiling } : {});
-        return result.ok ? { ok: true, errors: [] } : { ok: false, errors: result.errors };
+        // Warnings: legal but most likely not meant (a cap that never binds, …); errors: refused.
+        return result.ok
+          ? { ok: true, errors: [], warnings: result.warnings }
+          : { ok: false, errors: result.errors, warnings: result.warnings };
       },
     );
   };
