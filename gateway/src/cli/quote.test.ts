@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { run } from './quote.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(join(tmpdir(), 'quote-cli-'));
@@ -108,5 +109,39 @@ describe('npm run quote', () => {
       `warning: ${idle}: rules.visitor.caps.daily.capsFen[0]: never binds: a 24 h stay costs at most 4800 fen without caps, not more than the cap of 5000 fen`,
     );
     expect(JSON.parse(r.stdout).totalFen).toBe(400);
+  });
+
+  // #15.3: JavaScript's Date rolled each of these over silently (2025-02-30 → 03-02, 25:00 → next day 01:00, …).
+  it.each([
+    ['--entry', '2025-02-30T10:00', "--entry: '2025-02-30T10:00' is not a real date: February 2025 has 28 days"],
+    ['--entry', '2024-02-30T10:00', "--entry: '2024-02-30T10:00' is not a real date: February 2024 has 29 days"],
+    ['--exit', '2025-03-03T25:00', "--exit: '2025-03-03T25:00' is not a time of day: hours run 00–23"],
+    ['--exit', '2025-03-03T10:99', "--exit: '2025-03-03T10:99' is not a time of day: minutes run 00–59"],
+    ['--entry', '2025-13-01T10:00', "--entry: '2025-13-01T10:00' is not a real date: months run 01–12"],
+    [
+      '--entry',
+      '2025-04-31T10:00:00+08:00',
+      "--entry: '2025-04-31T10:00:00+08:00' is not a real date: April 2025 has 30 days",
+    ],
+  ])('refuses %s %s naming the flag', (flag, value, message) => {
+    const args = { '--entry': '2025-03-03T10:00', '--exit': '2025-03-03T12:00', [flag]: value };
+    const r = run(['--tariff', 'tariffs/residential-guidance.yaml', ...Object.entries(args).flat()]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+  });
+
+  it('says when an exit is before its entry in the tariff’s own time, not UTC', () => {
+    const r = run([
+      '--tariff',
+      'tariffs/residential-guidance.yaml',
+      '--entry',
+      '2025-03-03T10:00',
+      '--exit',
+      '2025-03-03T09:30',
+    ]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).message).toBe(
+      'exit 2025-03-03 09:30:00 Asia/Shanghai is before entry 2025-03-03 10:00:00 Asia/Shanghai',
+    );
   });
 });

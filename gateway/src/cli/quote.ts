@@ -22,16 +22,58 @@ const USAGE = `usage: npm run quote -- --tariff <file> [--tariff <file>…] --en
 
 class UsageError extends Error {}
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/**
+ * An ISO time, local to the tariff's zone unless it carries an offset. Every field is checked, never rolled over
+ * (JavaScript's Date takes 2025-02-30 for 03-02 and 25:00 for the next day's 01:00); a local time a clock change skips
+ * is refused too.
+ */
 function localTime(text: string, ct: CompiledTariff, flag: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text);
-  if (m) {
-    const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
-    const day = Date.UTC(y as number, (mo as number) - 1, d as number) / 86_400_000;
-    return ct.zone.epochOfLocal(day, (h as number) * 60 + (mi as number)) + (s || 0) * 1000;
-  }
-  const ms = Date.parse(text);
-  if (!/\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(ms)) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?$/.exec(text);
+  if (!m) {
     throw new UsageError(`${flag}: '${text}' is not an ISO time such as 2025-03-03T10:00 or 2025-03-03T10:00:00+08:00`);
+  }
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const offset = m[7];
+  if (mo < 1 || mo > 12) throw new UsageError(`${flag}: '${text}' is not a real date: months run 01–12`);
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d < 1 || d > days) {
+    throw new UsageError(`${flag}: '${text}' is not a real date: ${MONTHS[mo - 1]} ${y} has ${days} days`);
+  }
+  if (h > 23) throw new UsageError(`${flag}: '${text}' is not a time of day: hours run 00–23`);
+  if (mi > 59) throw new UsageError(`${flag}: '${text}' is not a time of day: minutes run 00–59`);
+  if (sec > 59) throw new UsageError(`${flag}: '${text}' is not a time of day: seconds run 00–59`);
+  if (offset !== undefined) {
+    const ms = Date.parse(text);
+    if (Number.isNaN(ms)) throw new UsageError(`${flag}: '${text}' has no valid UTC offset (e.g. +08:00)`);
+    return ms;
+  }
+  const day = Date.UTC(y, mo - 1, d) / 86_400_000;
+  const ms = ct.zone.epochOfLocal(day, h * 60 + mi) + sec * 1000;
+  const wall = `${text.slice(0, 10)} ${text.slice(11, 16)}:${String(sec).padStart(2, '0')}`;
+  if (ct.zone.format(ms) !== wall) {
+    throw new UsageError(`${flag}: '${text}' does not exist in ${ct.zone.id}: the clocks skip it (daylight saving)`);
   }
   return ms;
 }

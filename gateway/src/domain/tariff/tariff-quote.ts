@@ -150,11 +150,17 @@ function paidExitItem(ct: CompiledTariff, at: number, exit: number): Item {
   );
 }
 
+/** A time as the tariff's own clock shows it: `2025-03-03 10:00:00 Asia/Shanghai`. */
+function localOf(list: readonly CompiledTariff[], ms: number): string {
+  const zone = list[list.length - 1]?.zone;
+  return zone ? `${zone.format(ms)} ${zone.id}` : new Date(ms).toISOString();
+}
+
 function noEntryQuote(stay: Stay, list: readonly CompiledTariff[]): QuoteResult {
   const x = stay.exitAt;
   const i = versionAt(list, x);
   const ct = list[i];
-  if (ct === undefined) return fail('no-tariff-in-force', `no tariff in force at exit (${new Date(x).toISOString()})`);
+  if (ct === undefined) return fail('no-tariff-in-force', `no tariff in force at exit (${localOf(list, x)})`);
   const rule = ct.rules.get(stay.userClass);
   if (rule === undefined)
     return fail('unknown-user-class', `tariff ${ct.key} has no rule for user class '${stay.userClass}'`);
@@ -210,10 +216,9 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
   if (stay.entryAt === null) return noEntryQuote(stay, list);
   const e = stay.entryAt;
   if (!Number.isFinite(e)) return fail('invalid-stay', 'entryAt is not a time');
-  if (x < e)
-    return fail('exit-before-entry', `exit ${new Date(x).toISOString()} is before entry ${new Date(e).toISOString()}`);
+  if (x < e) return fail('exit-before-entry', `exit ${localOf(list, x)} is before entry ${localOf(list, e)}`);
   const first = versionAt(list, e);
-  if (first < 0) return fail('no-tariff-in-force', `no tariff in force at entry (${new Date(e).toISOString()})`);
+  if (first < 0) return fail('no-tariff-in-force', `no tariff in force at entry (${localOf(list, e)})`);
   const lastV = versionAt(list, x);
   const tariffIds: string[] = [];
   for (let i = first; i <= lastV; i++) {
