@@ -172,8 +172,13 @@ function compilePricing(path: string, rule: ChargeRule): Pricing {
         t: 'interval',
         firstMs: first ? first.minutes * MINUTE : 0,
         firstFen: first?.priceFen ?? 0,
+        // Worded as the 公示 words it ("首1小时3元"), not as a repeating rate: the first interval is charged once.
         first: first
-          ? rate(`${path}.first`, first.minutes, first.priceFen, undefined, ['', ''])
+          ? {
+              ...rate(`${path}.first`, first.minutes, first.priceFen, undefined, ['', '']),
+              text: `首${span(first.minutes)}${yuan(first.priceFen)}`,
+              textEn: `first ${spanEn(first.minutes)} ${yuanEn(first.priceFen)}`,
+            }
           : rate(path, 1, 0, undefined, ['', '']),
         rate: rate(path, rule.unitMinutes, rule.priceFen, rule.roundingMinutes, lead),
       };

@@ -19,6 +19,19 @@ describe('first interval plus additional interval, with a rounding step', () => 
     expect(fee(ct, at(MON), at(MON) + d)).toBe(expected);
   });
 
+  // #15.4: the first interval's item read "每小时3元，不足1小时按1小时计", a repeating rate; the 公示 says 首1小时3元.
+  it('words the first interval as the published text does, and the rate after it', () => {
+    const q = ok(quote(stay(at(MON), at(MON) + 2 * H), ct));
+    expect(q.items.filter((i) => i.kind === 'charge').map((i) => [i.text, i.textEn, i.amountFen])).toEqual([
+      ['首1小时3元', 'first 1 h ¥3', 300],
+      [
+        '之后每小时2元，按每30分钟1元计，不足30分钟按30分钟计',
+        'then ¥2 per hour, charged ¥1 per 30 min; each started 30 min counts in full',
+        200,
+      ],
+    ]);
+  });
+
   it('rounds per 15 minutes', () => {
     const q = compiled({ visitor: { ...hourly, priceFen: 400, roundingMinutes: 15 } });
     expect(fee(q, at(MON), at(MON) + 15 * M)).toBe(100); // one 15-min step of 400/4
