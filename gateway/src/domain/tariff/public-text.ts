@@ -1,6 +1,7 @@
 import type { Band, Rule, Tariff, VehicleClass } from './tariff.schema.ts';
 import { bandWindow } from './tariff-compile.ts';
 import {
+  bandCapTexts,
   dailyCapTexts,
   rateText,
   rateTextEn,
@@ -21,12 +22,25 @@ interface Words {
 
 function bandLine(b: Band, w: Words): string {
   const step = b.roundingMinutes ?? b.unitMinutes;
+  const capWords = b.capFen === undefined ? null : bandCapTexts({ ...b, capFen: b.capFen });
   if (w.zh) {
-    const cap = b.capFen === undefined ? '' : `，${b.name}最高收费${yuan(b.capFen)}`;
+    const cap = capWords ? `，${capWords.zh}` : '';
     return `${b.name}${bandWindow(b)}${rateText(b.unitMinutes, b.priceFen, step)}${cap}`;
   }
-  const cap = b.capFen === undefined ? '' : `, at most ${yuanEn(b.capFen)} per ${b.nameEn ?? b.name}`;
+  const cap = capWords ? `, ${capWords.en}` : '';
   return `${b.nameEn ?? b.name} ${b.from}–${b.to}: ${rateTextEn(b.unitMinutes, b.priceFen, step)}${cap}`;
+}
+
+/**
+ * What the engine does at band edges, said once per bands rule (#15.5): an instant on a boundary belongs to the band
+ * that starts there, and a stay across bands is timed and rounded in each band on its own.
+ */
+function bandRulesLine(bands: readonly Band[], w: Words): string | null {
+  const second = bands[1];
+  if (!second) return null;
+  return w.zh
+    ? `时段交界时刻计入后一时段（${second.from}整起按${second.name}计）；跨时段停车的，各时段分别计时，不足一个计费单位的按一个单位计`
+    : `an instant on a band boundary belongs to the band starting there (from ${second.from} sharp: ${second.nameEn ?? second.name}); a stay across bands is timed in each band separately, each started unit counting in full`;
 }
 
 function tierLines(rule: Extract<Rule, { type: 'tiers' }>, w: Words): string[] {
@@ -34,8 +48,19 @@ function tierLines(rule: Extract<Rule, { type: 'tiers' }>, w: Words): string[] {
   let lo = 0;
   for (const tier of rule.tiers) {
     const hi = tier.upToMinutes;
-    const zhSpan = lo === 0 && hi ? `${span(hi)}以内` : hi ? `${span(lo)}–${span(hi)}` : `${span(lo)}以上`;
-    const enSpan = lo === 0 && hi ? `up to ${spanEn(hi)}` : hi ? `${spanEn(lo)}–${spanEn(hi)}` : `over ${spanEn(lo)}`;
+    // Upper bounds are inclusive (exactly 2 h is in the tier up to 2 h): the text says so (#15.5).
+    const zhSpan =
+      lo === 0 && hi
+        ? `${span(hi)}以内（含${span(hi)}）`
+        : hi
+          ? `超过${span(lo)}至${span(hi)}（含）`
+          : `超过${span(lo)}`;
+    const enSpan =
+      lo === 0 && hi
+        ? `up to ${spanEn(hi)} inclusive`
+        : hi
+          ? `over ${spanEn(lo)} up to ${spanEn(hi)} inclusive`
+          : `over ${spanEn(lo)}`;
     if (rule.mode === 'flat') {
       out.push(
         w.zh
@@ -107,6 +132,10 @@ function pricingLines(rule: Exclude<Rule, { type: 'exempt' }>, w: Words): string
         );
       }
     }
+  }
+  if (rule.type === 'bands') {
+    const edges = bandRulesLine(rule.bands, w);
+    if (edges) lines.push(edges);
   }
   if (fp?.mode === 'deduct')
     lines[0] = `${w.zh ? `超过${span(fp.minutes)}的部分：` : `time beyond ${spanEn(fp.minutes)}: `}${lines[0]}`;

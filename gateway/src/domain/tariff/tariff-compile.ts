@@ -1,6 +1,7 @@
 import type { Band, ChargeRule, Rule, Tariff, VehicleClass } from './tariff.schema.ts';
 import { checkTariff } from './tariff-check.ts';
 import {
+  bandCapTexts,
   dailyCapTexts,
   rateText,
   rateTextEn,
@@ -122,7 +123,7 @@ function rate(
   priceFen: number,
   roundingMinutes: number | undefined,
   prefix: [string, string],
-  cap?: { fen: number | undefined; name: [string, string] },
+  cap?: { fen: number | undefined; words: { zh: string; en: string } },
 ): Rate {
   const step = roundingMinutes ?? unitMinutes;
   const capFen = cap?.fen ?? Number.POSITIVE_INFINITY;
@@ -133,8 +134,8 @@ function rate(
     capFen,
     text: prefix[0] + rateText(unitMinutes, priceFen, step),
     textEn: prefix[1] + rateTextEn(unitMinutes, priceFen, step),
-    capText: cap ? `${cap.name[0]}最高收费${yuan(capFen)}` : '',
-    capTextEn: cap ? `${cap.name[1]}: at most ${yuanEn(capFen)}` : '',
+    capText: cap ? `${prefix[0]}${cap.words.zh}` : '',
+    capTextEn: cap ? `${prefix[1]}${cap.words.en}` : '',
   };
 }
 
@@ -157,7 +158,9 @@ function bandSegments(path: string, bands: readonly Band[], anchorMin: number): 
       band.priceFen,
       band.roundingMinutes,
       [`${band.name}（${window}）`, `${band.nameEn ?? band.name} (${band.from}–${band.to}): `],
-      band.capFen === undefined ? undefined : { fen: band.capFen, name: [band.name, band.nameEn ?? band.name] },
+      band.capFen === undefined
+        ? undefined
+        : { fen: band.capFen, words: bandCapTexts({ ...band, capFen: band.capFen }) },
     );
     return { ...base, startMin, endMin: startMin + length };
   });

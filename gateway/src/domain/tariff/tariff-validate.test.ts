@@ -203,7 +203,7 @@ describe('renderPublicText (公示)', () => {
     const lines = renderPublicText(doc.tariff, 'zh-CN').split('\n');
     expect(lines).toEqual([
       '测试（第1版，自2025-01-01起执行）',
-      '临时车辆：1小时内免费；超过1小时每小时2元，不足1小时按1小时计；24小时内最高收费10元',
+      '临时车辆：1小时内免费；超过1小时每小时2元，不足1小时按1小时计；自入场起每24小时最高收费10元',
       '月卡车辆：有效期内免费',
       '缴费后15分钟内离场不另收费；超时的自缴费时起继续计费',
       '无入场记录的车辆按10元收取',
@@ -212,7 +212,7 @@ describe('renderPublicText (公示)', () => {
 
   it('renders English too', () => {
     expect(renderPublicText(doc.tariff, 'en').split('\n')[1]).toBe(
-      '临时车辆: first 1 h free; beyond 1 h: ¥2 per hour, each started 1 h counts in full; at most ¥10 per 24 h',
+      '临时车辆: first 1 h free; beyond 1 h: ¥2 per hour, each started 1 h counts in full; at most ¥10 per 24 h counted from entry',
     );
   });
 });

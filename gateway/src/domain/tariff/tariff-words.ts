@@ -66,6 +66,10 @@ export const VEHICLE_NAMES = {
   motorcycle: ['摩托车', 'motorcycles'],
 } as const;
 
+/**
+ * The daily cap as the 公示 and the breakdown word it, saying what the engine counts: 24 h windows from entry, or
+ * calendar days from `resetAt` to the same time next day (#15.5).
+ */
 export function dailyCapTexts(
   window: 'rolling-24h' | 'calendar-day',
   resetAt: string,
@@ -73,21 +77,47 @@ export function dailyCapTexts(
 ): { zh: string[]; en: string[] } {
   const zh: string[] = [];
   const en: string[] = [];
-  const dayZh = window === 'rolling-24h' ? '24小时' : `每日（${resetAt}起算）`;
-  const dayEn = window === 'rolling-24h' ? '24 h' : `day (from ${resetAt})`;
+  const rolling = window === 'rolling-24h';
+  const dayZh = resetAt === '00:00' ? '自然日（00:00至24:00）' : `日（${resetAt}至次日${resetAt}）`;
+  const dayEn = resetAt === '00:00' ? 'calendar day (00:00 to 24:00)' : `day (${resetAt} to ${resetAt} the next day)`;
   if (capsFen.length === 1) {
     const cap = capsFen[0] ?? 0;
-    zh.push(window === 'rolling-24h' ? `24小时内最高收费${yuan(cap)}` : `${dayZh}最高收费${yuan(cap)}`);
-    en.push(`at most ${yuanEn(cap)} per ${dayEn}`);
+    zh.push(rolling ? `自入场起每24小时最高收费${yuan(cap)}` : `每个${dayZh}最高收费${yuan(cap)}`);
+    en.push(rolling ? `at most ${yuanEn(cap)} per 24 h counted from entry` : `at most ${yuanEn(cap)} per ${dayEn}`);
     return { zh, en };
   }
-  const unitZh = window === 'rolling-24h' ? '个24小时' : '天';
   capsFen.forEach(function capText(cap, i) {
     const last = i === capsFen.length - 1;
-    zh.push(
-      `第${i + 1}${unitZh}${last ? '起每' + (window === 'rolling-24h' ? '24小时' : '天') : ''}最高收费${yuan(cap)}`,
-    );
-    en.push(`${last ? 'from ' : ''}${dayEn} ${i + 1}${last ? ' on' : ''}: at most ${yuanEn(cap)}`);
+    const lead = i === 0 ? (rolling ? '自入场起' : `按${dayZh}计，`) : '';
+    const unit = rolling ? `第${i + 1}个24小时` : `第${i + 1}天`;
+    zh.push(`${lead}${unit}${last ? `起每${rolling ? '24小时' : '天'}` : ''}最高收费${yuan(cap)}`);
+    const unitEn = rolling ? `24 h window ${i + 1} from entry` : `${dayEn} ${i + 1}`;
+    en.push(`${last ? 'from ' : ''}${unitEn}${last ? ' on' : ''}: at most ${yuanEn(cap)}`);
   });
   return { zh, en };
+}
+
+/** A band's own cap: a band that crosses midnight is capped per night ("每晚"), another per day. */
+export function bandCapTexts(band: {
+  from: string;
+  to: string;
+  name: string;
+  nameEn?: string | undefined;
+  capFen: number;
+}): {
+  zh: string;
+  en: string;
+} {
+  const night = minuteOf(band.to) <= minuteOf(band.from);
+  return night
+    ? { zh: `每晚最高收费${yuan(band.capFen)}`, en: `at most ${yuanEn(band.capFen)} per night` }
+    : {
+        zh: `每日${band.name}时段最高收费${yuan(band.capFen)}`,
+        en: `at most ${yuanEn(band.capFen)} per day in the ${band.nameEn ?? band.name} band`,
+      };
+}
+
+function minuteOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
 }
