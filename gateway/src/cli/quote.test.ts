@@ -144,4 +144,44 @@ describe('npm run quote', () => {
       'exit 2025-03-03 09:30:00 Asia/Shanghai is before entry 2025-03-03 10:00:00 Asia/Shanghai',
     );
   });
+
+  // #15.6
+  it('--text prints the 公示 of the tariff, in Chinese or English', () => {
+    const zh = run(['--tariff', 'tariffs/banded-visitor.yaml', '--text']);
+    expect(zh.code).toBe(0);
+    expect(zh.out.split('\n').slice(0, 2)).toEqual([
+      '小区外来车辆分档收费标准（第1版，自2025-01-01起执行）',
+      '外来车辆：1小时以内（含1小时）免费；超过1小时至2小时（含）5元；超过2小时至8小时（含）10元；超过8小时至12小时（含）15元；超过12小时至24小时（含）20元；超过24小时的，每满24小时20元，余下时间按上表计；大型车按2倍收费',
+    ]);
+    const en = run(['--tariff', 'tariffs/banded-visitor.yaml', '--text', '--lang', 'en']);
+    expect(en.out.split('\n')[0]).toBe('Banded fees for outside vehicles (version 1, in force from 2025-01-01)');
+  });
+
+  it('--explain prints the breakdown as a table a person can check against the 公示', () => {
+    const args = ['--tariff', 'tariffs/day-night.yaml', '--entry', '2025-03-03T19:40', '--exit', '2025-03-04T09:10'];
+    const r = run([...args, '--explain', '--vehicle', 'large']);
+    expect(r.code).toBe(0);
+    // Day 19:40–20:00: 1 step of 30 min (1元); night 12 h × 1元 = 12元, 每晚最高5元 (−7元); day 08:00–09:10: 3 steps
+    // (3元); 9元 for a small car, ×2 for a large one = 18元.
+    const rows = r.out.split('\n').map((l) => l.replace(/\s+/g, ' ').trim());
+    expect(rows).toEqual([
+      '收费标准: day-night@1',
+      '# 项目 起止时间 单位数 单价 金额',
+      '-'.repeat(139),
+      '1 白天（08:00–20:00）每小时2元，按每30分钟1元计，不足30分钟按30分钟计 2025-03-03 19:40:00 → 20:00:00 1 1.00元 1.00元',
+      '2 夜间（20:00–次日08:00）每小时1元，不足1小时按1小时计 2025-03-03 20:00:00 → 2025-03-04 08:00:00 12 1.00元 12.00元',
+      '3 夜间（20:00–次日08:00）每晚最高收费5元 2025-03-03 20:00:00 → 2025-03-04 08:00:00 1 -7.00元 -7.00元',
+      '4 白天（08:00–20:00）每小时2元，按每30分钟1元计，不足30分钟按30分钟计 2025-03-04 08:00:00 → 09:10:00 3 1.00元 3.00元',
+      '5 大型车按2倍收费 2025-03-03 19:40:00 → 2025-03-04 09:10:00 1 9.00元 9.00元',
+      '-'.repeat(139),
+      '合计 18.00元',
+      '已付 0.00元',
+      '应付 18.00元',
+    ]);
+    // The columns line up in a terminal: every row is as wide as the rule above it (CJK counted double).
+    const lines = r.out.split('\n');
+    const width = (text: string) =>
+      [...text].reduce((n, ch) => n + (/[\u2e80-\ua4cf\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+    for (const line of lines.slice(3, 8)) expect(width(line)).toBe(139);
+  });
 });

@@ -11,14 +11,19 @@ import {
   type Payment,
   parseTariffText,
   quote,
+  renderPublicText,
   type Stay,
   type Tariff,
   VEHICLE_CLASSES,
 } from '../domain/tariff/index.ts';
+import { explainQuote } from './explain.ts';
 
 const USAGE = `usage: npm run quote -- --tariff <file> [--tariff <file>…] --entry <ISO time|none> --exit <ISO time>
   [--vehicle small|large|motorcycle] [--energy fuel|electric] [--user <class>]
-  [--payment <ISO time>=<fen>]… [--coupon amount:<fen>|percent:<n>|time:<minutes>]…`;
+  [--payment <ISO time>=<fen>]… [--coupon amount:<fen>|percent:<n>|time:<minutes>]… [--explain] [--lang zh|en]
+       npm run quote -- --tariff <file> --text [--lang zh|en]
+  --explain  the breakdown as a table instead of JSON
+  --text     the published text (公示) of the tariff, every version`;
 
 class UsageError extends Error {}
 
@@ -110,14 +115,20 @@ export function run(argv: readonly string[]): { code: number; out: string; err?:
         user: { type: 'string' },
         payment: { type: 'string', multiple: true },
         coupon: { type: 'string', multiple: true },
+        text: { type: 'boolean' },
+        explain: { type: 'boolean' },
+        lang: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
     });
     if (values.help) return { code: 0, out: USAGE };
     if (!values.tariff?.length) throw new UsageError('--tariff is required');
-    if (!values.entry) throw new UsageError('--entry is required (an ISO time, or none for no entry record)');
-    if (!values.exit) throw new UsageError('--exit is required');
+    const lang = oneOf(values.lang, ['zh', 'en'] as const, '--lang', 'zh');
+    if (!values.text && !values.entry) {
+      throw new UsageError('--entry is required (an ISO time, or none for no entry record)');
+    }
+    if (!values.text && !values.exit) throw new UsageError('--exit is required');
     const docs: Tariff[] = [];
     for (const file of values.tariff) {
       let text: string;
@@ -131,6 +142,11 @@ export function run(argv: readonly string[]): { code: number; out: string; err?:
       for (const w of loaded.warnings) warnings.push(`warning: ${file}: ${w.path}: ${w.message}`);
       docs.push(...loaded.tariffs);
     }
+    if (values.text) {
+      const texts = docs.map((t) => renderPublicText(t, lang === 'en' ? 'en' : 'zh-CN'));
+      return { code: 0, out: texts.join('\n\n'), ...stderr(warnings) };
+    }
+    if (!values.entry || !values.exit) throw new UsageError('--entry and --exit are required');
     const tariffs = compileTariffs(docs);
     const latest = tariffs[tariffs.length - 1] as CompiledTariff;
     const payments: Payment[] = (values.payment ?? []).map(function payment(text) {
@@ -151,6 +167,10 @@ export function run(argv: readonly string[]): { code: number; out: string; err?:
       coupons: (values.coupon ?? []).map(coupon),
     };
     const result = quote(stay, tariffs);
+    if (values.explain) {
+      const out = result.ok ? explainQuote(result, { en: lang === 'en' }) : result.message;
+      return { code: result.ok ? 0 : 1, out, ...stderr(warnings) };
+    }
     return { code: result.ok ? 0 : 1, out: JSON.stringify(result, null, 2), ...stderr(warnings) };
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
