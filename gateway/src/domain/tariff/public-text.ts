@@ -146,8 +146,8 @@ function pricingLines(rule: Exclude<Rule, { type: 'exempt' }>, w: Words): string
 
 function ruleLine(rule: Rule, w: Words): string {
   const label = w.zh ? rule.label : (rule.labelEn ?? rule.label);
-  if (rule.type === 'exempt')
-    return `${label}${w.zh ? '：' : ': '}${w.zh ? rule.reason : (rule.reasonEn ?? rule.reason)}`;
+  // Generated from what the engine applies: an exempt class pays nothing. Its reason is a remark, printed apart.
+  if (rule.type === 'exempt') return `${label}${w.zh ? '：免费' : ': free'}`;
   const parts: string[] = [];
   const fp = rule.freePeriod;
   if (fp) {
@@ -210,6 +210,7 @@ export function renderPublicText(tariff: Tariff, locale: PublicLocale = 'zh-CN')
         ? '无入场记录的车辆由管理人员核实处理'
         : 'vehicles with no entry record are checked by staff',
   );
+  const remarks = remarkLines(tariff, w);
   const cal = tariff.calendar;
   if (cal.holidays.length > 0) {
     const days = cal.holidays.map((d) => d.replace('..', w.zh ? '至' : ' to ')).join(w.zh ? '、' : ', ');
@@ -219,7 +220,26 @@ export function renderPublicText(tariff: Tariff, locale: PublicLocale = 'zh-CN')
     const days = cal.workdays.join(w.zh ? '、' : ', ');
     lines.push(w.zh ? `调休上班日按工作日计：${days}` : `make-up working days count as weekdays: ${days}`);
   }
+  if (remarks.length > 0) {
+    lines.push(w.zh ? '备注（仅作说明，不作为收费依据）：' : 'Remarks (explanations only, not charging rules):');
+    lines.push(...remarks);
+  }
   return lines.join('\n');
+}
+
+/**
+ * Free text of the tariff (an exempt class's reason): a remark, never a rule (#26.6). A reason that only says "free"
+ * adds nothing to the generated line and is left out.
+ */
+function remarkLines(tariff: Tariff, w: Words): string[] {
+  const out: string[] = [];
+  for (const rule of Object.values(tariff.rules)) {
+    if (rule.type !== 'exempt') continue;
+    const text = w.zh ? rule.reason : (rule.reasonEn ?? rule.reason);
+    if (!text || text === '免费' || text.toLowerCase() === 'free') continue;
+    out.push(`${w.zh ? rule.label : (rule.labelEn ?? rule.label)}${w.zh ? '——' : ' — '}${text}`);
+  }
+  return out;
 }
 
 export const VEHICLE_CLASS_NAMES: Readonly<Record<VehicleClass, readonly [string, string]>> = VEHICLE_NAMES;

@@ -269,8 +269,9 @@ function compileRule(name: string, rule: Rule): CompiledRule {
       path,
       note: {
         path,
-        text: `${rule.label}：${rule.reason}`,
-        textEn: `${rule.labelEn ?? rule.label}: ${rule.reasonEn ?? rule.reason}`,
+        // What the engine applies, not the free-text reason (#26.6).
+        text: `${rule.label}：免费`,
+        textEn: `${rule.labelEn ?? rule.label}: free`,
       },
     };
   }

@@ -69,11 +69,11 @@ describe('residential-guidance: first hour free, ¥2 per started hour, at most �
     expect(r.totalFen).toBe(2400);
   });
 
-  it('says why a pass holder pays nothing', () => {
+  it('says that a pass holder pays nothing, as the engine applies it (the reason is a remark of the 公示, #26.6)', () => {
     const e = at('2025-03-03T10:00:00');
     const r = ok(quote(stay(e, e + 5 * H, { userClass: 'monthly' }), ct));
     expect(r.items).toHaveLength(1);
-    expect(r.items[0]).toMatchObject({ kind: 'exempt', amountFen: 0, text: '月卡/年卡车辆：有效期内免费' });
+    expect(r.items[0]).toMatchObject({ kind: 'exempt', amountFen: 0, text: '月卡/年卡车辆：免费' });
   });
 
   it('opens within the paid-exit window and charges overtime from the payment time', () => {

@@ -88,11 +88,15 @@ export const Tier = z.strictObject({
 });
 export type Tier = z.infer<typeof Tier>;
 
+/**
+ * A class that pays nothing. Its 公示 line is generated ("月卡车辆：免费"); `reason` is free text, printed only as a
+ * clearly separated remark (备注，不作为收费依据): it can explain, never promise a rule the engine does not apply (#26.6).
+ */
 export const ExemptRule = z.strictObject({
   type: z.literal('exempt'),
   label: z.string().min(1),
   labelEn: z.string().min(1).optional(),
-  reason: z.string().min(1),
+  reason: z.string().min(1).optional(),
   reasonEn: z.string().min(1).optional(),
 });
 
