@@ -194,10 +194,12 @@ export function renderPublicText(tariff: Tariff, locale: PublicLocale = 'zh-CN')
   for (const rule of Object.values(tariff.rules)) lines.push(ruleLine(rule, w));
   const paid = tariff.paidExitMinutes;
   if (paid > 0) {
+    // What the engine charges after the window (#26.1), in the words of the option the tariff chose.
+    const fromPayment = tariff.overtime === 'fromPayment';
     lines.push(
       w.zh
-        ? `缴费后${span(paid)}内离场不另收费；超时的自缴费时起继续计费`
-        : `after paying, leave within ${spanEn(paid)} at no extra cost; later, charging continues from the payment time`,
+        ? `缴费后${span(paid)}内离场不另收费；${fromPayment ? '超时的自缴费时起按本标准重新计费（不再享受免费时段）' : '超时的自入场起累计计费，扣除已缴费用'}`
+        : `after paying, leave within ${spanEn(paid)} at no extra cost; ${fromPayment ? 'later, charging starts afresh from the payment time under this standard (no second free period)' : 'later, the whole stay from entry is charged, less what was paid'}`,
     );
   }
   const ne = tariff.noEntryRecord;

@@ -109,6 +109,9 @@ export interface CompiledTariff {
   readonly paidExitMs: number;
   readonly noEntryFeeFen: number | null;
   readonly rules: ReadonlyMap<string, CompiledRule>;
+  /** The rules as an overtime after the paid-exit window is charged: no free period, no new-energy free time. */
+  readonly overtimeRules: ReadonlyMap<string, CompiledRule>;
+  readonly overtime: 'fromPayment' | 'fromEntry';
   readonly couponStacking: 'best' | 'all';
   readonly couponMax: number;
   /** 0 weekday, 1 weekend, 2 holiday. */
@@ -376,6 +379,18 @@ export function compileTariff(tariff: Tariff): CompiledTariff {
   const workdays = expandDates(tariff.calendar.workdays);
   const rules = new Map<string, CompiledRule>();
   for (const [name, rule] of Object.entries(tariff.rules)) rules.set(name, compileRule(name, rule));
+  const overtimeRules = new Map<string, CompiledRule>();
+  for (const [name, rule] of Object.entries(tariff.rules)) {
+    const again: Rule =
+      rule.type === 'exempt'
+        ? rule
+        : {
+            ...rule,
+            freePeriod: undefined,
+            newEnergy: rule.newEnergy ? { ...rule.newEnergy, freeMinutes: undefined } : undefined,
+          };
+    overtimeRules.set(name, compileRule(name, again));
+  }
   const typeOf = (day: number): 0 | 1 | 2 => {
     if (holidays.has(day)) return 2;
     if (workdays.has(day)) return 0;
@@ -394,6 +409,8 @@ export function compileTariff(tariff: Tariff): CompiledTariff {
     paidExitMs: tariff.paidExitMinutes * MINUTE,
     noEntryFeeFen: tariff.noEntryRecord?.feeFen ?? null,
     rules,
+    overtimeRules,
+    overtime: tariff.overtime,
     couponStacking: tariff.coupons.stacking,
     couponMax: tariff.coupons.maxPerStay,
     format: zone.format.bind(zone),

@@ -237,28 +237,35 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
     entry: e,
     coupons: stay.coupons,
   };
-  const { at, paid } = lastPayment(stay);
-  if (at >= e) {
-    const ct = list[versionAt(list, at)] as CompiledTariff;
-    if (x <= at + ct.paidExitMs) {
-      const items: Item[] = [];
-      const fee = feeAt(ctx, at, items);
-      if (paid >= fee) {
-        items.push(paidExitItem(ct, at, x));
-        return {
-          ok: true,
-          totalFen: fee,
-          paidFen: paid,
-          dueFen: 0,
-          items,
-          paidExit: { until: at + ct.paidExitMs },
-          tariffIds,
-        };
-      }
+  // Payments in time order: each one that covers the fee as of its time settles the stay there (#26.1).
+  const payments = stay.payments.filter((p) => p.at <= x).sort((a, b) => a.at - b.at);
+  let paid = 0;
+  for (const p of stay.payments) paid += p.amountFen;
+  let running = 0;
+  let settled: Settlement | null = null;
+  for (const p of payments) {
+    running += p.amountFen;
+    if (p.at < e) continue;
+    const items: Item[] = [];
+    const fee = feeTo(ctx, settled, p.at, items);
+    if (running >= fee) settled = { at: p.at, fee, items };
+  }
+  if (settled) {
+    const ct = list[versionAt(list, settled.at)] as CompiledTariff;
+    if (x <= settled.at + ct.paidExitMs) {
+      return {
+        ok: true,
+        totalFen: settled.fee,
+        paidFen: paid,
+        dueFen: Math.max(0, settled.fee - paid),
+        items: [...settled.items, paidExitItem(ct, settled.at, x)],
+        paidExit: { until: settled.at + ct.paidExitMs },
+        tariffIds,
+      };
     }
   }
   const items: Item[] = [];
-  const total = feeAt(ctx, x, items);
+  const total = feeTo(ctx, settled, x, items);
   return {
     ok: true,
     totalFen: total,
@@ -268,4 +275,44 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
     paidExit: null,
     tariffIds,
   };
+}
+
+/** The stay settled by a full payment: its time, the fee then, and the items of that fee. */
+interface Settlement {
+  readonly at: number;
+  readonly fee: number;
+  readonly items: readonly Item[];
+}
+
+/**
+ * The fee of the stay up to `t`. Settled by a full payment and past its paid-exit window, a `fromPayment` tariff adds
+ * the overtime charged afresh from the payment time (a new stay from then under the overtime rules: no free period,
+ * no coupons, caps counted from then); otherwise the stay is charged from entry (`fromEntry`: less what was paid).
+ */
+function feeTo(ctx: Ctx, settled: Settlement | null, t: number, items: Item[]): number {
+  if (!settled) return feeAt(ctx, t, items);
+  const ct = ctx.list[versionAt(ctx.list, settled.at)] as CompiledTariff;
+  if (ct.overtime === 'fromEntry' || t <= settled.at + ct.paidExitMs) return feeAt(ctx, t, items);
+  items.push(...settled.items, overtimeItem(ct, settled, t));
+  const again = ctx.list.map((v) => ({ ...v, rules: v.overtimeRules }));
+  const overtime: Ctx = { ...ctx, list: again, first: versionAt(again, settled.at), entry: settled.at, coupons: [] };
+  return settled.fee + versionsFee(overtime, t, 0, items);
+}
+
+function overtimeItem(ct: CompiledTariff, settled: Settlement, t: number): Item {
+  const mins = ct.doc.paidExitMinutes;
+  const when = ct.zone.format(settled.at);
+  return new Item(
+    ct.format,
+    'overtime',
+    'overtime',
+    `已于${when}缴清${yuan(settled.fee)}；超过${span(mins)}离场，自缴费时起重新计费（不再享受免费时段）`,
+    `paid ${yuanEn(settled.fee)} in full at ${when}; left more than ${spanEn(mins)} later: charged afresh from the payment time (no second free period)`,
+    ct.key,
+    settled.at,
+    t,
+    1,
+    0,
+    0,
+  );
 }

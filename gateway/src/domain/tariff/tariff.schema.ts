@@ -152,6 +152,12 @@ export const Tariff = z.strictObject({
     .default({ holidays: [], workdays: [] }),
   /** Minutes after a full payment in which the vehicle may leave without paying more. */
   paidExitMinutes: z.int().min(0, { error: negative }).default(15),
+  /**
+   * A car that paid in full and leaves after the paid-exit window (#26.1): `fromPayment` charges the overtime afresh
+   * from the payment time (the rule's units and rounding, no second free period, its caps counted from then), as
+   * "超时的自缴费时起重新计费" says; `fromEntry` charges the whole stay from entry less what was paid.
+   */
+  overtime: z.enum(['fromPayment', 'fromEntry']).default('fromPayment'),
   /** Fee for an exit with no entry record; absent: refer to staff. */
   noEntryRecord: z.strictObject({ feeFen: Fen }).optional(),
   coupons: z
@@ -210,6 +216,7 @@ export const QuoteItemKind = z.enum([
   'exempt',
   'no-entry',
   'paid-exit',
+  'overtime',
 ]);
 export type QuoteItemKind = z.infer<typeof QuoteItemKind>;
 
