@@ -44,6 +44,20 @@ export class FeeService {
         site.tariffs.map((file) => readTariff(resolve(baseDir, file), ceiling)),
       );
     }
+    // A site that charges exits with no entry record needs every tariff version to say how much (#26.4): else the
+    // gate would have nothing to charge and a car would leave free.
+    for (const site of config.sites) {
+      if (site.policies.noEntryRecord !== 'fixedFee') continue;
+      for (const t of bySite.get(site.id) ?? []) {
+        // A tariff where every class is exempt charges such an exit nothing either way.
+        const charges = Object.values(t.rules).some((rule) => rule.type !== 'exempt');
+        if (charges && !t.noEntryRecord) {
+          throw new ConfigError(
+            `site ${site.id}: policies.noEntryRecord is fixedFee but tariff ${t.id}@${t.version} sets no noEntryRecord: set noEntryRecord.feeFen, byVehicleFen or dailyMaximum in the tariff, or policies.noEntryRecord: refer`,
+          );
+        }
+      }
+    }
     return new FeeService(bySite);
   }
 
@@ -95,13 +109,18 @@ export class FeeService {
     };
   }
 
-  /** The tariff's fee for an exit with no entry record. */
-  noEntryFee(site: string, at: number, vehicleClass: Session['vehicleClass']): FeeQuote {
-    const result = quote(
-      { entryAt: null, exitAt: at, vehicleClass, energy: 'fuel', userClass: 'visitor', payments: [], coupons: [] },
-      this.versions(site),
-    );
-    if (!result.ok) return { totalFen: 0, paidFen: 0, dueFen: 0, paidExitUntil: null, items: [], tariffIds: [] };
+  /**
+   * The tariff's charge for an exit with no entry record, for the vehicle and the user class its credential gives at
+   * the exit (a pass holder is quoted as one, #26.4); null when the tariff cannot say (no amount for it, no rule for
+   * the class): the gate refers to staff, it never lets the car out free for want of an amount.
+   */
+  noEntryFee(
+    site: string,
+    at: number,
+    vehicle: { vehicleClass: Session['vehicleClass']; energy: Session['energy']; userClass: string },
+  ): FeeQuote | null {
+    const result = quote({ entryAt: null, exitAt: at, ...vehicle, payments: [], coupons: [] }, this.versions(site));
+    if (!result.ok) return null;
     return {
       totalFen: result.totalFen,
       paidFen: 0,

@@ -16,6 +16,9 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { LedgerPort } from './ports.ts';
 
+/** The ledger's fee of a no-entry exit the tariff cannot quote (referred to staff). */
+const NO_FEE = { totalFen: 0, paidFen: 0, dueFen: 0, paidExitUntil: null, items: [], tariffIds: [] };
+
 /** A payment kept for a plate with no session is taken up by that plate's exit read within this time. */
 const UNAPPLIED_PAYMENT_MS = 30 * 60_000;
 
@@ -275,7 +278,10 @@ export class PlateReads {
     const fee =
       session && session.entryAt !== null ? fees.quoteSession(session, ledger.paymentsFor(session.id), at) : null;
     const cls = plate ? this.vehicleOf(site.id, plate) : { vehicleClass: 'small' as const, energy: 'fuel' as const };
-    const noEntry = fees.noEntryFee(site.id, at, cls.vehicleClass);
+    // No session: quoted as the class its credential gives now (a pass holder whose entry was missed is one, #26.4).
+    const noEntryClass = !session && plate ? sessionClass(this.credentialFor(site, plate, at)) : null;
+    const noEntry = fees.noEntryFee(site.id, at, { ...cls, userClass: noEntryClass?.userClass ?? 'visitor' });
+    const noEntryFee = noEntry ?? NO_FEE;
     const kept = !session && plate ? ledger.unappliedPayments(site.id, plate, at - UNAPPLIED_PAYMENT_MS) : [];
     const decision = decideExit({
       at,
@@ -294,7 +300,7 @@ export class PlateReads {
       fee: fee
         ? { totalFen: fee.totalFen, paidFen: fee.paidFen, dueFen: fee.dueFen, paidExitUntil: fee.paidExitUntil }
         : null,
-      noEntryFeeFen: noEntry.totalFen,
+      noEntryFeeFen: noEntry?.totalFen ?? null,
       noEntryPaidFen: session?.noEntryRecord ? session.paidFen : kept.reduce((sum, p) => sum + p.amountFen, 0),
       policies: site.policies,
     });
@@ -302,7 +308,6 @@ export class PlateReads {
     if (!session && plate && decision.flags.includes('noEntryRecord')) {
       // The exit with no entry record becomes a session of its own, so its fee and payments have a home.
       sessionId = this.deps.newId();
-      const credential = this.credentialFor(site, plate, at);
       ledger.insertSession(
         openSession({
           id: sessionId,
@@ -310,12 +315,12 @@ export class PlateReads {
           plate,
           readPlate: read.plate,
           exitGate: ref.gate,
-          ...sessionClass(credential),
+          ...(noEntryClass ?? sessionClass(null)),
           vehicleClass: cls.vehicleClass,
           energy: cls.energy,
           noEntryRecord: true,
-          feeFen: noEntry.totalFen,
-          breakdown: noEntry,
+          feeFen: noEntryFee.totalFen,
+          breakdown: noEntryFee,
         }),
       );
       for (const payment of kept) ledger.attachPayment(payment.id, sessionId);
@@ -336,7 +341,7 @@ export class PlateReads {
           at: left,
           gate: ref.gate,
           reason: decision.reason,
-          fee: settled ?? noEntry,
+          fee: settled ?? noEntryFee,
         });
       } else if (decision.action === 'hold') {
         ledger.holdExit(site.id, ref.gate, 'exit', sessionId, at);

@@ -22,7 +22,10 @@ export function decideExit(input: ExitInput): GateDecision {
 
   if (!session) {
     flags.push('noEntryRecord');
-    if (policies.noEntryRecord === 'refer') return buildDecision('refer', 'EXIT_NO_ENTRY_REFER', read, {}, who);
+    // Referred by policy, or because the tariff cannot say what this car pays (never let out free for want of it).
+    if (policies.noEntryRecord === 'refer' || input.noEntryFeeFen === null) {
+      return buildDecision('refer', 'EXIT_NO_ENTRY_REFER', read, {}, who);
+    }
     const dueFen = Math.max(0, input.noEntryFeeFen - input.noEntryPaidFen);
     if (dueFen > 0) return buildDecision('hold', 'EXIT_NO_ENTRY_FEE', read, { dueFen }, { ...who, dueFen });
     const reason = input.noEntryPaidFen > 0 ? 'EXIT_PAID' : 'EXIT_FREE';

@@ -93,8 +93,8 @@ export const ExitInput = z.object({
   session: OpenSession.nullable(),
   /** The tariff engine's quote for the session; null = nothing to charge. */
   fee: ExitFee.nullable(),
-  /** The tariff's no-entry-record fee, and what has been paid towards it at this lane. */
-  noEntryFeeFen: z.number().int().nonnegative(),
+  /** The tariff's no-entry-record fee (null: the tariff cannot say, refer), and what was paid towards it here. */
+  noEntryFeeFen: z.number().int().nonnegative().nullable(),
   noEntryPaidFen: z.number().int().nonnegative().default(0),
   policies: Policies,
 });

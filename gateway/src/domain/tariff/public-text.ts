@@ -202,16 +202,7 @@ export function renderPublicText(tariff: Tariff, locale: PublicLocale = 'zh-CN')
         : `after paying, leave within ${spanEn(paid)} at no extra cost; ${fromPayment ? 'later, charging starts afresh from the payment time under this standard (no second free period)' : 'later, the whole stay from entry is charged, less what was paid'}`,
     );
   }
-  const ne = tariff.noEntryRecord;
-  lines.push(
-    ne
-      ? w.zh
-        ? `无入场记录的车辆按${yuan(ne.feeFen)}收取`
-        : `vehicles with no entry record pay ${yuanEn(ne.feeFen)}`
-      : w.zh
-        ? '无入场记录的车辆由管理人员核实处理'
-        : 'vehicles with no entry record are checked by staff',
-  );
+  lines.push(noEntryLine(tariff, w));
   const remarks = remarkLines(tariff, w);
   const cal = tariff.calendar;
   if (cal.holidays.length > 0) {
@@ -227,6 +218,31 @@ export function renderPublicText(tariff: Tariff, locale: PublicLocale = 'zh-CN')
     lines.push(...remarks);
   }
   return lines.join('\n');
+}
+
+/** What an exit with no entry record pays, as the engine charges it (#26.4). */
+function noEntryLine(tariff: Tariff, w: Words): string {
+  const ne = tariff.noEntryRecord;
+  if (!ne) return w.zh ? '无入场记录的车辆由管理人员核实处理' : 'vehicles with no entry record are checked by staff';
+  if (ne.dailyMaximum) {
+    return w.zh
+      ? '无入场记录的车辆按当日最高收费收取：按其车型和适用的收费规则，计出场当日00:00至24:00的停车费'
+      : "vehicles with no entry record pay the day's maximum: what their class and vehicle would pay for the whole calendar day of the exit (00:00 to 24:00)";
+  }
+  const classes = Object.entries(ne.byVehicleFen ?? {}) as [VehicleClass, number][];
+  const zhClasses = classes.map(([v, fen]) => `${VEHICLE_NAMES[v][0]}${yuan(fen)}`).join('、');
+  const enClasses = classes.map(([v, fen]) => `${VEHICLE_NAMES[v][1]} ${yuanEn(fen)}`).join(', ');
+  if (ne.feeFen === undefined) {
+    return w.zh
+      ? `无入场记录的车辆按车型收取：${zhClasses}；其他车型由管理人员核实处理`
+      : `vehicles with no entry record pay by vehicle: ${enClasses}; others are checked by staff`;
+  }
+  if (classes.length === 0) {
+    return w.zh ? `无入场记录的车辆按${yuan(ne.feeFen)}收取` : `vehicles with no entry record pay ${yuanEn(ne.feeFen)}`;
+  }
+  return w.zh
+    ? `无入场记录的车辆按${yuan(ne.feeFen)}收取，其中${zhClasses}`
+    : `vehicles with no entry record pay ${yuanEn(ne.feeFen)}; ${enClasses}`;
 }
 
 /**

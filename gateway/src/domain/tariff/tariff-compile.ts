@@ -107,7 +107,8 @@ export interface CompiledTariff {
   /** Local `YYYY-MM-DD HH:MM:SS` of an instant. */
   readonly format: (ms: number) => string;
   readonly paidExitMs: number;
-  readonly noEntryFeeFen: number | null;
+  /** The no-entry-record charge as the document sets it (`noEntryRecord`), or null: refer to staff. */
+  readonly noEntry: Tariff['noEntryRecord'] | null;
   readonly rules: ReadonlyMap<string, CompiledRule>;
   /** The rules as an overtime after the paid-exit window is charged: no free period, no new-energy free time. */
   readonly overtimeRules: ReadonlyMap<string, CompiledRule>;
@@ -407,7 +408,7 @@ export function compileTariff(tariff: Tariff): CompiledTariff {
     effectiveFrom,
     zone,
     paidExitMs: tariff.paidExitMinutes * MINUTE,
-    noEntryFeeFen: tariff.noEntryRecord?.feeFen ?? null,
+    noEntry: tariff.noEntryRecord ?? null,
     rules,
     overtimeRules,
     overtime: tariff.overtime,

@@ -1,7 +1,7 @@
 import type { Coupon, QuoteResult, Stay, VehicleClass } from './tariff.schema.ts';
 import type { CompiledTariff } from './tariff-compile.ts';
 import { chargeVersion, Item, type Sink } from './tariff-engine.ts';
-import { span, spanEn, yuan, yuanEn } from './tariff-words.ts';
+import { span, spanEn, VEHICLE_NAMES, yuan, yuanEn } from './tariff-words.ts';
 import { MINUTE } from './time-zone.ts';
 
 interface Ctx {
@@ -167,18 +167,47 @@ function noEntryQuote(stay: Stay, list: readonly CompiledTariff[]): QuoteResult 
   const format = ct.format;
   let fee = 0;
   let item: Item;
+  const noEntry = ct.noEntry;
+  const vehicle = stay.vehicleClass;
   if (rule.kind === 'exempt') {
     item = new Item(format, 'exempt', rule.path, rule.note.text, rule.note.textEn, ct.key, x, x, 1, 0, 0);
-  } else if (ct.noEntryFeeFen === null) {
-    return fail('no-entry-record', `no entry record and tariff ${ct.key} sets no fee for it: refer to staff`);
-  } else {
-    fee = ct.noEntryFeeFen;
+  } else if (noEntry?.dailyMaximum) {
+    // 按当日最高收费: the whole calendar day of the exit under the rule that applies, for this vehicle.
+    const day = ct.zone.localDay(x);
+    const from = ct.zone.epochOfLocal(day, 0);
+    const to = ct.zone.epochOfLocal(day + 1, 0);
+    fee = chargeVersion(ct, stay.userClass, vehicle, stay.energy === 'electric', from, to, 0, null);
+    const date = ct.format(x).slice(0, 10);
     item = new Item(
       format,
       'no-entry',
-      'noEntryRecord.feeFen',
-      `无入场记录，按${yuan(fee)}收取`,
-      `no entry record: flat ${yuanEn(fee)}`,
+      'noEntryRecord.dailyMaximum',
+      `无入场记录，按当日最高收费${yuan(fee)}收取（${VEHICLE_NAMES[vehicle][0]}按${ct.doc.rules[stay.userClass]?.label ?? stay.userClass}计${date} 00:00至24:00）`,
+      `no entry record: the day's maximum, ${yuanEn(fee)} (${VEHICLE_NAMES[vehicle][1]}, ${date} 00:00 to 24:00)`,
+      ct.key,
+      x,
+      x,
+      1,
+      fee,
+      fee,
+    );
+  } else {
+    const byClass = noEntry?.byVehicleFen?.[vehicle];
+    const flat = byClass ?? noEntry?.feeFen;
+    if (flat === undefined) {
+      return fail('no-entry-record', `no entry record and tariff ${ct.key} sets no fee for it: refer to staff`);
+    }
+    fee = flat;
+    item = new Item(
+      format,
+      'no-entry',
+      byClass === undefined ? 'noEntryRecord.feeFen' : `noEntryRecord.byVehicleFen.${vehicle}`,
+      byClass === undefined
+        ? `无入场记录，按${yuan(fee)}收取`
+        : `无入场记录，${VEHICLE_NAMES[vehicle][0]}按${yuan(fee)}收取`,
+      byClass === undefined
+        ? `no entry record: flat ${yuanEn(fee)}`
+        : `no entry record: ${VEHICLE_NAMES[vehicle][1]} pay ${yuanEn(fee)}`,
       ct.key,
       x,
       x,

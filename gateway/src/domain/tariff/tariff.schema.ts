@@ -158,8 +158,21 @@ export const Tariff = z.strictObject({
    * "超时的自缴费时起重新计费" says; `fromEntry` charges the whole stay from entry less what was paid.
    */
   overtime: z.enum(['fromPayment', 'fromEntry']).default('fromPayment'),
-  /** Fee for an exit with no entry record; absent: refer to staff. */
-  noEntryRecord: z.strictObject({ feeFen: Fen }).optional(),
+  /**
+   * What an exit with no entry record pays (#26.4): `feeFen` for every vehicle class, `byVehicleFen` per class (over
+   * `feeFen`), or `dailyMaximum` (按当日最高收费: what the rule that applies charges that vehicle for the whole calendar
+   * day of the exit). Absent: the quote fails with `no-entry-record` (refer to staff).
+   */
+  noEntryRecord: z
+    .strictObject({
+      feeFen: Fen.optional(),
+      byVehicleFen: z.partialRecord(VehicleClass, Fen).optional(),
+      dailyMaximum: z.literal(true).optional(),
+    })
+    .refine((n) => n.feeFen !== undefined || n.byVehicleFen !== undefined || n.dailyMaximum === true, {
+      error: 'set feeFen, byVehicleFen or dailyMaximum: true (or leave noEntryRecord out to refer to staff)',
+    })
+    .optional(),
   coupons: z
     .object({
       /** best: only the single most valuable coupon; all: time, then percent, then amount coupons in turn. */
