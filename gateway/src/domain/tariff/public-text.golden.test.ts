@@ -24,8 +24,8 @@ const GOLDEN: Record<string, { zh: string; en: string }> = {
   'residential-guidance': {
     zh: [
       '住宅小区临时停车收费标准（第1版，自2025-01-01起执行）',
-      '临时车辆：1小时内免费；超过1小时每小时2元，不足1小时按1小时计；自入场起每24小时最高收费10元；大型车按2倍收费；摩托车按0.5倍收费',
-      '业主车辆临时停放：2小时内免费；超过2小时每小时1元，不足1小时按1小时计；自入场起每24小时最高收费5元；大型车按2倍收费；摩托车按0.5倍收费',
+      '临时车辆：1小时内免费；超过1小时每小时2元，不足1小时按1小时计；自入场起每24小时最高收费10元；停车超过24小时的连续计费，免费时段只计一次；大型车按2倍收费；摩托车按0.5倍收费',
+      '业主车辆临时停放：2小时内免费；超过2小时每小时1元，不足1小时按1小时计；自入场起每24小时最高收费5元；停车超过24小时的连续计费，免费时段只计一次；大型车按2倍收费；摩托车按0.5倍收费',
       '月卡/年卡车辆：免费',
       '物业工作车辆：免费',
       '免费车辆（执行任务的警车、消防车、救护车等）：免费',
@@ -38,8 +38,8 @@ const GOLDEN: Record<string, { zh: string; en: string }> = {
     ].join('\n'),
     en: [
       'Residential community parking fees (version 1, in force from 2025-01-01)',
-      'Visitors (temporary vehicles): first 1 h free; beyond 1 h: ¥2 per hour, each started 1 h counts in full; at most ¥10 per 24 h counted from entry; large vehicles pay 200%; motorcycles pay 50%',
-      "Owners' temporary stays: first 2 h free; beyond 2 h: ¥1 per hour, each started 1 h counts in full; at most ¥5 per 24 h counted from entry; large vehicles pay 200%; motorcycles pay 50%",
+      'Visitors (temporary vehicles): first 1 h free; beyond 1 h: ¥2 per hour, each started 1 h counts in full; at most ¥10 per 24 h counted from entry; a stay over 24 h is charged on as one stay, the free period only once; large vehicles pay 200%; motorcycles pay 50%',
+      "Owners' temporary stays: first 2 h free; beyond 2 h: ¥1 per hour, each started 1 h counts in full; at most ¥5 per 24 h counted from entry; a stay over 24 h is charged on as one stay, the free period only once; large vehicles pay 200%; motorcycles pay 50%",
       'Monthly and annual pass holders: free',
       'Property staff: free',
       'Free vehicles (police, fire, ambulance on duty): free',
@@ -54,8 +54,8 @@ const GOLDEN: Record<string, { zh: string; en: string }> = {
   'day-night': {
     zh: [
       '小区昼夜分时段收费标准（第1版，自2025-01-01起执行）',
-      '临时车辆：30分钟内离场免费；超过30分钟的自入场起计：周末及节假日：白天08:00–20:00每小时1元，不足1小时按1小时计，夜间20:00–次日08:00每小时1元，不足1小时按1小时计，每晚最高收费5元；其他日期：白天08:00–20:00每小时2元，按每30分钟1元计，不足30分钟按30分钟计，夜间20:00–次日08:00每小时1元，不足1小时按1小时计，每晚最高收费5元；时段交界时刻计入后一时段（20:00整起按夜间计）；跨时段停车的，各时段分别计时，不足一个计费单位的按一个单位计；每个自然日（00:00至24:00）最高收费20元；大型车按2倍收费；摩托车按0.5倍收费；新能源车首2小时免费',
-      '业主车辆临时停放：2小时内免费；超过2小时的部分：白天08:00–20:00每小时1元，不足1小时按1小时计；夜间20:00–次日08:00免费；时段交界时刻计入后一时段（20:00整起按夜间计）；跨时段停车的，各时段分别计时，不足一个计费单位的按一个单位计；自入场起每24小时最高收费5元；大型车按2倍收费；摩托车按0.5倍收费',
+      '临时车辆：30分钟内离场免费；超过30分钟的自入场起计：周末及节假日：白天08:00–20:00每小时1元，不足1小时按1小时计，夜间20:00–次日08:00每小时1元，不足1小时按1小时计，每晚最高收费5元；其他日期：白天08:00–20:00每小时2元，按每30分钟1元计，不足30分钟按30分钟计，夜间20:00–次日08:00每小时1元，不足1小时按1小时计，每晚最高收费5元；时段交界时刻计入后一时段（20:00整起按夜间计）；跨时段停车的，各时段分别计时，不足一个计费单位的按一个单位计；每个自然日（00:00至24:00）最高收费20元；停车超过24小时的连续计费，免费时段只计一次；大型车按2倍收费；摩托车按0.5倍收费；新能源车首2小时免费',
+      '业主车辆临时停放：2小时内免费；超过2小时的部分：白天08:00–20:00每小时1元，不足1小时按1小时计；夜间20:00–次日08:00免费；时段交界时刻计入后一时段（20:00整起按夜间计）；跨时段停车的，各时段分别计时，不足一个计费单位的按一个单位计；自入场起每24小时最高收费5元；停车超过24小时的连续计费，免费时段只计一次；大型车按2倍收费；摩托车按0.5倍收费',
       '月卡车辆：免费',
       '物业工作车辆：免费',
       '免费车辆：免费',
@@ -69,8 +69,8 @@ const GOLDEN: Record<string, { zh: string; en: string }> = {
     ].join('\n'),
     en: [
       'Day and night parking fees (version 1, in force from 2025-01-01)',
-      'Visitors: free when leaving within 30 min; longer stays from entry: weekends and holidays: day 08:00–20:00: ¥1 per hour, each started 1 h counts in full, night 20:00–08:00: ¥1 per hour, each started 1 h counts in full, at most ¥5 per night; other days: day 08:00–20:00: ¥2 per hour, charged ¥1 per 30 min; each started 30 min counts in full, night 20:00–08:00: ¥1 per hour, each started 1 h counts in full, at most ¥5 per night; an instant on a band boundary belongs to the band starting there (from 20:00 sharp: night); a stay across bands is timed in each band separately, each started unit counting in full; at most ¥20 per calendar day (00:00 to 24:00); large vehicles pay 200%; motorcycles pay 50%; new-energy vehicles: first 2 h free',
-      "Owners' temporary stays: first 2 h free; time beyond 2 h: day 08:00–20:00: ¥1 per hour, each started 1 h counts in full; night 20:00–08:00: free; an instant on a band boundary belongs to the band starting there (from 20:00 sharp: night); a stay across bands is timed in each band separately, each started unit counting in full; at most ¥5 per 24 h counted from entry; large vehicles pay 200%; motorcycles pay 50%",
+      'Visitors: free when leaving within 30 min; longer stays from entry: weekends and holidays: day 08:00–20:00: ¥1 per hour, each started 1 h counts in full, night 20:00–08:00: ¥1 per hour, each started 1 h counts in full, at most ¥5 per night; other days: day 08:00–20:00: ¥2 per hour, charged ¥1 per 30 min; each started 30 min counts in full, night 20:00–08:00: ¥1 per hour, each started 1 h counts in full, at most ¥5 per night; an instant on a band boundary belongs to the band starting there (from 20:00 sharp: night); a stay across bands is timed in each band separately, each started unit counting in full; at most ¥20 per calendar day (00:00 to 24:00); a stay over 24 h is charged on as one stay, the free period only once; large vehicles pay 200%; motorcycles pay 50%; new-energy vehicles: first 2 h free',
+      "Owners' temporary stays: first 2 h free; time beyond 2 h: day 08:00–20:00: ¥1 per hour, each started 1 h counts in full; night 20:00–08:00: free; an instant on a band boundary belongs to the band starting there (from 20:00 sharp: night); a stay across bands is timed in each band separately, each started unit counting in full; at most ¥5 per 24 h counted from entry; a stay over 24 h is charged on as one stay, the free period only once; large vehicles pay 200%; motorcycles pay 50%",
       'Monthly pass holders: free',
       'Property staff: free',
       'Free vehicles: free',
@@ -87,7 +87,7 @@ const GOLDEN: Record<string, { zh: string; en: string }> = {
     zh: [
       '小区外来车辆分档收费标准（第1版，自2025-01-01起执行）',
       '外来车辆：1小时以内（含1小时）免费；超过1小时至2小时（含）5元；超过2小时至8小时（含）10元；超过8小时至12小时（含）15元；超过12小时至24小时（含）20元；超过24小时的，每满24小时20元，余下时间按上表计；大型车按2倍收费',
-      '业主车辆：1小时内离场免费；超过1小时的自入场起计，每24小时5元，不足24小时按24小时计',
+      '业主车辆：1小时内离场免费；超过1小时的自入场起计，每24小时5元，不足24小时按24小时计；停车超过24小时的连续计费，免费时段只计一次',
       '月卡车辆：免费',
       '物业工作车辆：免费',
       '免费车辆：免费',
@@ -100,7 +100,7 @@ const GOLDEN: Record<string, { zh: string; en: string }> = {
     en: [
       'Banded fees for outside vehicles (version 1, in force from 2025-01-01)',
       'Outside vehicles: up to 1 h inclusive: free; over 1 h up to 2 h inclusive: ¥5; over 2 h up to 8 h inclusive: ¥10; over 8 h up to 12 h inclusive: ¥15; over 12 h up to 24 h inclusive: ¥20; beyond 24 h: ¥20 per whole 24 h, the rest by the table above; large vehicles pay 200%',
-      'Owners: free when leaving within 1 h; longer stays are charged from entry: ¥5 per 24 h, each started 24 h counts in full',
+      'Owners: free when leaving within 1 h; longer stays are charged from entry: ¥5 per 24 h, each started 24 h counts in full; a stay over 24 h is charged on as one stay, the free period only once',
       'Monthly pass holders: free',
       'Property staff: free',
       'Free vehicles: free',

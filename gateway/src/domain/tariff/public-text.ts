@@ -144,6 +144,26 @@ function pricingLines(rule: Exclude<Rule, { type: 'exempt' }>, w: Words): string
   return lines;
 }
 
+/**
+ * How a stay over 24 h is charged (#26.5), said where it makes a difference (a free period or a cap): as one stay
+ * from entry, or afresh every 24 h from entry (重新滚动计费).
+ */
+function after24hText(rule: Exclude<Rule, { type: 'exempt' }>, w: Words): string | null {
+  if (rule.after24h === 'restart') {
+    return w.zh
+      ? '每满24小时重新计费：自入场起每24小时为一个计费周期，免费时段、封顶和最低收费在每个周期重新计算'
+      : 'every 24 h from entry the rule starts afresh: free period, caps and minimum count again in each 24 h';
+  }
+  const matters =
+    rule.freePeriod !== undefined ||
+    rule.caps !== undefined ||
+    (rule.type === 'bands' && rule.bands.some((b) => b.capFen !== undefined));
+  if (!matters) return null;
+  return w.zh
+    ? '停车超过24小时的连续计费，免费时段只计一次'
+    : 'a stay over 24 h is charged on as one stay, the free period only once';
+}
+
 function ruleLine(rule: Rule, w: Words): string {
   const label = w.zh ? rule.label : (rule.labelEn ?? rule.label);
   // Generated from what the engine applies: an exempt class pays nothing. Its reason is a remark, printed apart.
@@ -165,6 +185,8 @@ function ruleLine(rule: Rule, w: Words): string {
   }
   const stay = rule.caps?.perStayFen;
   if (stay !== undefined) parts.push(w.zh ? `单次停车最高收费${yuan(stay)}` : `at most ${yuanEn(stay)} per stay`);
+  const over24 = after24hText(rule, w);
+  if (over24) parts.push(over24);
   if (rule.minimumFen)
     parts.push(w.zh ? `最低收费${yuan(rule.minimumFen)}` : `minimum charge ${yuanEn(rule.minimumFen)}`);
   for (const [v, pct] of Object.entries(rule.vehicleFactors ?? {}) as [VehicleClass, number][]) {

@@ -238,6 +238,11 @@ export function tariffWarnings(t: Tariff): string[] {
 
 function checkRule(path: string, rule: ChargeRule, errors: string[]): void {
   checkCaps(path, rule, errors);
+  if (rule.after24h === 'restart' && rule.caps?.daily?.window === 'calendar-day') {
+    errors.push(
+      `${path}.after24h: restart starts a new 24 h from entry; a calendar-day cap (caps.daily.window) cannot restart with it: use rolling-24h`,
+    );
+  }
   for (const v of Object.keys(rule.vehicleFactors ?? {})) {
     if (!(VEHICLE_CLASSES as readonly string[]).includes(v)) {
       errors.push(`${path}.vehicleFactors.${v}: unknown vehicle class '${v}' (known: ${VEHICLE_CLASSES.join(', ')})`);

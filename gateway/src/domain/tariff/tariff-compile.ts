@@ -70,6 +70,8 @@ export interface CompiledCharge {
   readonly path: string;
   readonly freeMs: number;
   readonly freeMode: 'deduct' | 'grace' | null;
+  /** Each 24 h from entry is charged as a stay of its own (`after24h: restart`). */
+  readonly restart24h: boolean;
   readonly free: Note;
   readonly evFreeMs: number;
   readonly evFree: Note;
@@ -299,6 +301,7 @@ function compileRule(name: string, rule: Rule): CompiledRule {
     path,
     freeMs: (fp?.minutes ?? 0) * MINUTE,
     freeMode: fp?.mode ?? null,
+    restart24h: rule.after24h === 'restart',
     free: fp
       ? {
           path: `${path}.freePeriod`,

@@ -230,6 +230,8 @@ function dailyCaps(
   s: number,
   t: number,
   sink: Sink | null,
+  /** Windows before `e` (a restarted 24 h stay of `after24h: restart` counts on from the stay's first). */
+  windowOffset = 0,
 ): number {
   const d = rule.daily;
   if (d === null) return 0;
@@ -264,7 +266,7 @@ function dailyCaps(
       if ((from[j] as number) >= w0 && (lastAt[j] as number) < w1) sum += whole[j] as number;
       else sum += charged(from, j, w1) - charged(from, j, w0);
     }
-    const k = Math.min(index, last);
+    const k = Math.min(index + windowOffset, last);
     const cap = d.capsFen[k] as number;
     if (sum > cap) {
       cut += sum - cap;
@@ -296,6 +298,29 @@ export function chargeVersion(
     if (sink) note(sink, 'exempt', rule.note, e, t, 0);
     return 0;
   }
+  if (!rule.restart24h || t - e <= DAY) return chargeStay(ct, rule, vehicle, electric, e, t, extraFreeMs, sink, 0);
+  // 重新滚动计费: each 24 h from entry is a stay of its own; time coupons count on the first.
+  let total = 0;
+  for (let k = 0; e + k * DAY < t; k++) {
+    const from = e + k * DAY;
+    const to = Math.min(from + DAY, t);
+    total += chargeStay(ct, rule, vehicle, electric, from, to, k === 0 ? extraFreeMs : 0, sink, k);
+  }
+  return total;
+}
+
+/** One stay from e to t under a charging rule: free periods, pricing, caps, minimum, vehicle class, new energy. */
+function chargeStay(
+  ct: CompiledTariff,
+  rule: CompiledCharge,
+  vehicle: VehicleClass,
+  electric: boolean,
+  e: number,
+  t: number,
+  extraFreeMs: number,
+  sink: Sink | null,
+  windowOffset: number,
+): number {
   if (rule.freeMode === 'grace' && t - e <= rule.freeMs) {
     if (sink) note(sink, 'free', rule.free, e, t, 0);
     return 0;
@@ -314,7 +339,7 @@ export function chargeVersion(
   if (s >= t) return 0;
   runs = 0;
   let net = price(ct, rule, s, t, sink);
-  net -= dailyCaps(ct, rule, e, s, t, sink);
+  net -= dailyCaps(ct, rule, e, s, t, sink, windowOffset);
   if (net > rule.stayCapFen) {
     if (sink) note(sink, 'stay-cap', rule.stayCap, e, t, rule.stayCapFen - net);
     net = rule.stayCapFen;

@@ -56,7 +56,7 @@ describe('validateTariff refuses bad tariffs naming the rule and the field path'
     ]);
     // A band's field on an interval rule: nothing close, so the fields an interval rule has.
     expect(errorsOf(withRule({ ...hourly, capFen: 1000 }))).toEqual([
-      'rules.visitor.capFen: unknown field "capFen" (allowed here: type, label, labelEn, freePeriod, caps, minimumFen, vehicleFactors, newEnergy, first, unitMinutes, priceFen, roundingMinutes)',
+      'rules.visitor.capFen: unknown field "capFen" (allowed here: type, label, labelEn, freePeriod, caps, minimumFen, vehicleFactors, newEnergy, after24h, first, unitMinutes, priceFen, roundingMinutes)',
     ]);
     const bands = withRule({ type: 'bands', label: 'v', bands: [{ ...band('08:00', '08:00'), capfen: 500 }] });
     expect(errorsOf(bands)).toEqual(['rules.visitor.bands[0].capfen: unknown field "capfen": did you mean "capFen"?']);
@@ -203,7 +203,7 @@ describe('renderPublicText (公示)', () => {
     const lines = renderPublicText(doc.tariff, 'zh-CN').split('\n');
     expect(lines).toEqual([
       '测试（第1版，自2025-01-01起执行）',
-      '临时车辆：1小时内免费；超过1小时每小时2元，不足1小时按1小时计；自入场起每24小时最高收费10元',
+      '临时车辆：1小时内免费；超过1小时每小时2元，不足1小时按1小时计；自入场起每24小时最高收费10元；停车超过24小时的连续计费，免费时段只计一次',
       '月卡车辆：免费',
       '缴费后15分钟内离场不另收费；超时的自缴费时起按本标准重新计费（不再享受免费时段）',
       '无入场记录的车辆按10元收取',
@@ -214,7 +214,7 @@ describe('renderPublicText (公示)', () => {
 
   it('renders English too', () => {
     expect(renderPublicText(doc.tariff, 'en').split('\n')[1]).toBe(
-      '临时车辆: first 1 h free; beyond 1 h: ¥2 per hour, each started 1 h counts in full; at most ¥10 per 24 h counted from entry',
+      '临时车辆: first 1 h free; beyond 1 h: ¥2 per hour, each started 1 h counts in full; at most ¥10 per 24 h counted from entry; a stay over 24 h is charged on as one stay, the free period only once',
     );
   });
 });

@@ -62,6 +62,12 @@ const ruleCommon = {
   /** Percent of the small-vehicle fee, per vehicle class (default 100). */
   vehicleFactors: z.record(z.string(), z.int().positive({ error: 'must be a positive percent' })).optional(),
   newEnergy: NewEnergy.optional(),
+  /**
+   * A stay longer than 24 h (#26.5): `continue` (default) charges it as one stay from entry (the free period once, the
+   * daily cap per 24 h window); `restart` (重新滚动计费) charges each 24 h from entry as a stay of its own: free
+   * period, night caps, daily cap (escalating by window), stay cap and minimum start afresh.
+   */
+  after24h: z.enum(['continue', 'restart']).optional(),
 };
 
 export const Band = z.strictObject({
