@@ -136,6 +136,14 @@ function pricingLines(rule: Exclude<Rule, { type: 'exempt' }>, w: Words): string
   if (rule.type === 'bands') {
     const edges = bandRulesLine(rule.bands, w);
     if (edges) lines.push(edges);
+    // Day types go by the calendar date (#26.2), said wherever a rule prices some dates differently.
+    if (rule.dayTypes && rule.bands[0]?.from !== '00:00') {
+      lines.push(
+        w.zh
+          ? '周末、节假日价格按自然日（00:00至24:00）适用；跨两个日期的夜间按各自日期计价，封顶按一晚计'
+          : 'weekend and holiday prices apply by calendar date (00:00 to 24:00); a night across two dates is priced by date and capped as one night',
+      );
+    }
   }
   if (fp?.mode === 'deduct')
     lines[0] = `${w.zh ? `超过${span(fp.minutes)}的部分：` : `time beyond ${spanEn(fp.minutes)}: `}${lines[0]}`;

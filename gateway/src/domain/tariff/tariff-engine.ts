@@ -208,13 +208,45 @@ function price(ct: CompiledTariff, rule: CompiledCharge, s: number, t: number, s
       let day = zone.localDay(s);
       if (zone.epochOfLocal(day, p.anchorMin) > s) day--;
       for (;;) {
-        const set = p.sets[ct.dayType(day)] ?? [];
-        for (const seg of set) {
-          const bs = zone.epochOfLocal(day, seg.startMin);
-          if (bs >= t) return gross;
-          const be = zone.epochOfLocal(day, seg.endMin);
-          if (be <= s) continue;
-          gross += chargeRate(seg, Math.max(bs, s), Math.min(be, t), sink);
+        // A band day runs from the anchor to the anchor next day. Its hours are priced by the calendar date they fall
+        // on (#26.2): when that date's type differs after midnight, the hours after it use the next date's bands.
+        const before = ct.dayType(day);
+        const after = ct.dayType(day + 1);
+        if (p.anchorMin === 0 || before === after) {
+          for (const seg of p.sets[before] ?? []) {
+            const bs = zone.epochOfLocal(day, seg.startMin);
+            if (bs >= t) return gross;
+            const be = zone.epochOfLocal(day, seg.endMin);
+            if (be <= s) continue;
+            gross += chargeRate(seg, Math.max(bs, s), Math.min(be, t), sink);
+          }
+        } else {
+          const midnight = zone.epochOfLocal(day + 1, 0);
+          // A night across midnight is one night for its cap: what its part before midnight took counts against it.
+          let nightTaken = 0;
+          let nightCap = Number.POSITIVE_INFINITY;
+          for (const seg of p.sets[before] ?? []) {
+            const bs = zone.epochOfLocal(day, seg.startMin);
+            if (bs >= t) return gross;
+            if (bs >= midnight) continue;
+            const be = Math.min(zone.epochOfLocal(day, seg.endMin), midnight);
+            if (seg.endMin > 1440) nightCap = seg.capFen;
+            if (be <= s) continue;
+            const taken = chargeRate(seg, Math.max(bs, s), Math.min(be, t), sink);
+            if (seg.endMin > 1440) nightTaken = taken;
+            gross += taken;
+          }
+          for (const seg of p.sets[after] ?? []) {
+            const be = zone.epochOfLocal(day, seg.endMin);
+            if (be <= midnight) continue;
+            const bs = Math.max(zone.epochOfLocal(day, seg.startMin), midnight);
+            if (bs >= t) return gross;
+            if (be <= s) continue;
+            const crosses = seg.startMin < 1440;
+            const room = crosses ? Math.max(0, Math.min(seg.capFen, nightCap) - nightTaken) : seg.capFen;
+            const rate = room === seg.capFen ? seg : { ...seg, capFen: room };
+            gross += chargeRate(rate, Math.max(bs, s), Math.min(be, t), sink);
+          }
         }
         day++;
       }
