@@ -10,26 +10,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { RateLimitsInput } from '../broker/src/index.ts';
-import { BENCH_PASSWORD, type Layout, laneDevices, sensorsOf, siteId } from './support/layout.ts';
+import { type Layout, laneDevices, sensorsOf, siteId } from './support/layout.ts';
 import { quantile, round } from './support/stats.ts';
-import { type RunContext, sleep, startAedes, startSut } from './support/system.ts';
+import { deviceLogin, type RunContext, sleep, startAedes, startSut } from './support/system.ts';
 
 export interface FloodOptions {
   quick: boolean;
   profileDir?: string | undefined;
   log?: (message: string) => void;
-}
-
-function login(url: string, username: string): Promise<MqttClient> {
-  return mqtt.connectAsync(url, {
-    clientId: username,
-    username,
-    password: BENCH_PASSWORD,
-    reconnectPeriod: 0,
-    protocolVersion: 4,
-  });
 }
 
 interface Phase {
@@ -64,7 +54,9 @@ async function phase(
   try {
     await sut.startGateway(broker, layout);
     const [camIn, camOut, barrier, flooder] = await Promise.all(
-      [lanes.entry.camera, lanes.exit.camera, lanes.entry.barrier, sensor.device].map((u) => login(broker.url, u)),
+      [lanes.entry.camera, lanes.exit.camera, lanes.entry.barrier, sensor.device].map((u) =>
+        deviceLogin(broker.url, u),
+      ),
     );
     clients.push(camIn!, camOut!, barrier!, flooder!);
     const commandTopic = `parking/${site}/gate/main/barrier/command`;
@@ -82,7 +74,7 @@ async function phase(
     // Every space free first (an unknown lot is full and denies every entry), each sensor on its own login.
     const everySensor = sensorsOf(layout);
     for (const ref of everySensor.slice(1)) {
-      const c = await login(broker.url, ref.device);
+      const c = await deviceLogin(broker.url, ref.device);
       const state = { eventId: 'init', ts: Date.now(), deviceId: ref.device, occupied: false };
       await c.publishAsync(`parking/${site}/space/${ref.space}/state`, JSON.stringify(state), { qos: 1 });
       await c.endAsync();

@@ -8,11 +8,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
-import { BENCH_PASSWORD, type Layout, laneDevices, RTT, sensorsOf, siteId } from './support/layout.ts';
+import type { MqttClient } from 'mqtt';
+import { type Layout, laneDevices, RTT, sensorsOf, siteId } from './support/layout.ts';
 import { SensorFleet } from './support/sensor-fleet.ts';
 import { quantile, round } from './support/stats.ts';
-import { type RunContext, sleep, startAedes, startSut } from './support/system.ts';
+import { deviceLogin, type RunContext, sleep, startAedes, startSut } from './support/system.ts';
 
 export const BACKGROUND_EVENTS_PER_S = 5000;
 /** A second, lighter phase first: the latency when the machine is not saturated. */
@@ -22,16 +22,6 @@ export interface GateOptions {
   quick: boolean;
   profileDir?: string | undefined;
   log?: (message: string) => void;
-}
-
-function device(url: string, username: string): Promise<MqttClient> {
-  return mqtt.connectAsync(url, {
-    clientId: username,
-    username,
-    password: BENCH_PASSWORD,
-    reconnectPeriod: 0,
-    protocolVersion: 4,
-  });
 }
 
 function platePayload(eventId: string, deviceId: string, lane: 'entry' | 'exit', plate: string): string {
@@ -68,7 +58,7 @@ export async function run(opts: GateOptions): Promise<Record<string, number>> {
     await sut.startEcho(broker, RTT.echo, RTT.plateTopic, RTT.commandTopic);
     const [camIn, camOut, barrier, rttCam, rttBar] = await Promise.all(
       [lanes.entry.camera, lanes.exit.camera, lanes.entry.barrier, RTT.camera, RTT.barrier].map((u) =>
-        device(broker.url, u),
+        deviceLogin(broker.url, u),
       ),
     );
     clients.push(camIn!, camOut!, barrier!, rttCam!, rttBar!);

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
 import type { BrokerCounters, RateLimitsInput } from '../../broker/src/index.ts';
 import { type RestartableServer, startMosquitto } from '../../test/servers.ts';
 import { type Child, spawnChild } from './child.ts';
@@ -143,3 +144,14 @@ export async function startSut(ctx: RunContext, name: string): Promise<Sut> {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A device of a benchmark site, logged in as itself (the bench users share one password). */
+export function deviceLogin(url: string, username: string): Promise<MqttClient> {
+  return mqtt.connectAsync(url, {
+    clientId: username,
+    username,
+    password: BENCH_PASSWORD,
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+  });
+}

@@ -15,7 +15,7 @@ import {
   topicsFor,
 } from '../../gateway/src/protocol/index.ts';
 import { type CredentialEntry, clientIdMatches, identityOf } from './credentials.ts';
-import { OutgoingQueues, type QueueClass, type QueuedPacket, QueueLimits } from './outgoing-queues.ts';
+import { OutgoingQueues, type QueueClass, type QueuedPacket, QueueLimits, queueKey } from './outgoing-queues.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { PublishRateLimiter, RateLimits } from './rate-limit.ts';
@@ -497,7 +497,6 @@ function windowOf(client: Client, queues: OutgoingQueues, window: number): void 
   const target = client as unknown as { deliverQoS: Deliver; closed: boolean };
   const deliver = target.deliverQoS;
   const waiting = new Map<string, QueuedPacket & { qos: number }>();
-  const keyOf = (p: QueuedPacket) => `${p.brokerId}:${p.brokerCounter}`;
   const state: DeliveryWindow = {
     waiting,
     release: function releaseNext() {
@@ -516,7 +515,7 @@ function windowOf(client: Client, queues: OutgoingQueues, window: number): void 
   target.deliverQoS = function windowedDelivery(packet, cb) {
     // Behind what already waits (order kept), or past the window: held in the queue, the delivery is done.
     if (packet.qos > 0 && queues.has(client.id, packet) && (waiting.size > 0 || queues.inflight(client.id) >= window)) {
-      waiting.set(keyOf(packet), packet);
+      waiting.set(queueKey(packet), packet);
       cb();
       state.release();
       return;
@@ -581,7 +580,7 @@ function installOutgoingQueues(aedes: Aedes, config: BrokerConfig, log: BrokerLo
     const { sent, unsent } = queues.snapshot(client.id);
     const room = Math.max(0, config.queues.inflightPerClient - sent.length);
     for (const packet of unsent.slice(room)) {
-      window.waiting.set(`${packet.brokerId}:${packet.brokerCounter}`, { ...packet, qos: Number(packet.qos ?? 1) });
+      window.waiting.set(queueKey(packet), { ...packet, qos: Number(packet.qos ?? 1) });
     }
     return Readable.from([...sent, ...unsent.slice(0, room)], { objectMode: true });
   };

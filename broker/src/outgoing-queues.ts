@@ -46,7 +46,9 @@ export interface QueueDrops {
   gate: number;
 }
 
-const keyOf = (p: { brokerId: string; brokerCounter: number }) => `${p.brokerId}:${p.brokerCounter}`;
+/** A queued message's identity: the broker that took it and its counter there. */
+export const queueKey = (p: { brokerId: string; brokerCounter: number }) => `${p.brokerId}:${p.brokerCounter}`;
+const keyOf = queueKey;
 
 /**
  * An indexed replacement for the outgoing part of aedes' in-memory persistence. The stock one keeps each client's queue

@@ -1,6 +1,7 @@
 import type { Client } from 'aedes';
 import type { MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RateLimitsInput } from '../../broker/src/index.ts';
 import { type Community, plateEvent, startCommunity, testConfigYaml } from '../support/community.ts';
 
 /**
@@ -47,18 +48,23 @@ describe('a flooding space sensor does not take the gate down', () => {
     return result;
   }
 
-  function decisionsFor(community: Community, plate: string) {
-    return community.gateway.gateway.ledger.recentDecisions('s1', 'g1', 'entry', 500).filter((d) => d.plate === plate);
-  }
-
-  it('with the default budgets: the sensor is cut off, the gateway keeps its link and decides every read once', async () => {
-    c = await startCommunity({ yaml: testConfigYaml({ capacity: 100, reserve: 0 }), rateLimits: {} });
+  /** A community on these budgets, its gateway's links watched, the entry barrier's commands, sensor and camera. */
+  async function flooding(rateLimits: RateLimitsInput) {
+    c = await startCommunity({ yaml: testConfigYaml({ capacity: 100, reserve: 0 }), rateLimits });
     const community = c;
     const links = watchGatewayLinks(community);
     const commands = await barrierCommands(community);
     const sensor = await community.device('sensor-A1');
     const camera = await community.device('cam-in');
-    const now = community.clock.now();
+    return { community, links, commands, sensor, camera, now: community.clock.now() };
+  }
+
+  function decisionsFor(community: Community, plate: string) {
+    return community.gateway.gateway.ledger.recentDecisions('s1', 'g1', 'entry', 500).filter((d) => d.plate === plate);
+  }
+
+  it('with the default budgets: the sensor is cut off, the gateway keeps its link and decides every read once', async () => {
+    const { community, links, commands, sensor, camera, now } = await flooding({});
     const sent = flood(sensor, 5_000, now);
     for (const [i, plate] of plates.entries()) {
       await camera.publishAsync(
@@ -83,13 +89,7 @@ describe('a flooding space sensor does not take the gate down', () => {
   });
 
   it('with no budget at all: the gateway drains 50,000 states without losing its link, and decides every read once', async () => {
-    c = await startCommunity({ yaml: testConfigYaml({ capacity: 100, reserve: 0 }), rateLimits: { scale: 1_000_000 } });
-    const community = c;
-    const links = watchGatewayLinks(community);
-    const commands = await barrierCommands(community);
-    const sensor = await community.device('sensor-A1');
-    const camera = await community.device('cam-in');
-    const now = community.clock.now();
+    const { community, links, commands, sensor, camera, now } = await flooding({ scale: 1_000_000 });
     const FLOOD = 50_000;
     const sent = flood(sensor, FLOOD, now);
     const taken = () => community.gateway.gateway.metrics.count('gateway_messages_total', { kind: 'spaceState' });

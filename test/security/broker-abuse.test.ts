@@ -12,7 +12,11 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
   const clients: MqttClient[] = [];
   const raws: RawClient[] = [];
 
-  async function start(limits: Record<string, number> = {}, rateLimits: RateLimitsInput = {}): Promise<RunningBroker> {
+  async function start(
+    limits: Record<string, number> = {},
+    rateLimits: RateLimitsInput = {},
+    queues: Record<string, number> = {},
+  ): Promise<RunningBroker> {
     broker = await startBroker({
       credentials: await conformanceCredentials(),
       port: 0,
@@ -20,6 +24,7 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
       log: (e) => logs.push(e),
       limits,
       rateLimits,
+      queues,
     });
     return broker;
   }
@@ -148,15 +153,7 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
   });
 
   it('a persistent subscriber that stops acknowledging gets at most its in-flight window; each ack sends the next', async () => {
-    broker = await startBroker({
-      credentials: await conformanceCredentials(),
-      port: 0,
-      wsPort: null,
-      log: (e) => logs.push(e),
-      queues: { inflightPerClient: 10 },
-      rateLimits: { scale: 1000 },
-    });
-    const b = broker;
+    const b = await start({}, { scale: 1000 }, { inflightPerClient: 10 });
     const { client: reader } = await RawClient.connected(b.port, 'gw', { clientId: 'gw-slow', clean: false });
     raws.push(reader);
     reader.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'parking/s1/gate/+/plate', qos: 1 }] });
@@ -194,15 +191,7 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
   });
 
   it('after a reconnect the backlog is resent through the same window, not all at once', async () => {
-    broker = await startBroker({
-      credentials: await conformanceCredentials(),
-      port: 0,
-      wsPort: null,
-      log: (e) => logs.push(e),
-      queues: { inflightPerClient: 10 },
-      rateLimits: { scale: 1000 },
-    });
-    const b = broker;
+    const b = await start({}, { scale: 1000 }, { inflightPerClient: 10 });
     const first = await RawClient.connected(b.port, 'gw', { clientId: 'gw-away', clean: false });
     first.client.send({
       cmd: 'subscribe',

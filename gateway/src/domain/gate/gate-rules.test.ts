@@ -4,7 +4,6 @@ import {
   eventTime,
   interpretRead,
   isRepeatRead,
-  isStaleRead,
   leftAt,
   MAX_CLOCK_SKEW_MS,
   STALE_READ_MS,
@@ -26,18 +25,6 @@ describe('eventTime: the device clock is trusted within 5 minutes of the gateway
     ['6 min ahead', T + 6 * MIN, T, T, true],
   ])('%s', (_what, deviceTs, receivedAt, at, skewed) => {
     expect(eventTime(deviceTs, receivedAt)).toEqual({ at, skewed });
-  });
-});
-
-describe('isStaleRead: a read more than 2 minutes old on arrival opens nothing', () => {
-  it.each([
-    [T, T, false],
-    [T - STALE_READ_MS, T, false],
-    [T - STALE_READ_MS - 1, T, true],
-    [T - 3 * MIN, T, true],
-    [T + 1000, T, false],
-  ])('taken %i, received %i → stale %s', (at, receivedAt, stale) => {
-    expect(isStaleRead(at, receivedAt)).toBe(stale);
   });
 });
 

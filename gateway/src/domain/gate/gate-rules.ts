@@ -16,11 +16,6 @@ export function eventTime(deviceTs: number, receivedAt: number): { at: number; s
   return { at: receivedAt, skewed: true };
 }
 
-/** A read that reached the gateway more than `STALE_READ_MS` after it was taken: the car is no longer there. */
-export function isStaleRead(at: number, receivedAt: number): boolean {
-  return receivedAt - at > STALE_READ_MS;
-}
-
 /**
  * How a camera read is taken (DESIGN §4 "Gate decisions"): normalised; at an entry, a read below the site's confidence
  * threshold is matched fuzzily against the registry; at an exit, the open sessions are matched fuzzily whatever the

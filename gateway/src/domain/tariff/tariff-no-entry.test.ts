@@ -6,7 +6,7 @@ import type { Stay, Tariff } from './tariff.schema.ts';
 import { compileTariff } from './tariff-compile.ts';
 import { parseTariffText } from './tariff-load.ts';
 import { quote } from './tariff-quote.ts';
-import { at, ok } from './tariff-test-kit.ts';
+import { at, ok, stay } from './tariff-test-kit.ts';
 import { validateTariff } from './tariff-validate.ts';
 
 const root = resolve(import.meta.dirname, '../../../..');
@@ -16,16 +16,7 @@ function load(name: string, noEntryRecord: Tariff['noEntryRecord']): Tariff {
   return { ...(parsed.tariffs[0] as Tariff), noEntryRecord };
 }
 
-const exitAt = (time: string, more: Partial<Stay> = {}): Stay => ({
-  entryAt: null,
-  exitAt: at(time),
-  vehicleClass: 'small',
-  energy: 'fuel',
-  userClass: 'visitor',
-  payments: [],
-  coupons: [],
-  ...more,
-});
+const exitAt = (time: string, more: Partial<Stay> = {}): Stay => stay(null, at(time), more);
 
 /** #26.4: real standards charge a missing entry record by vehicle (按车型) or the day's maximum (按当日最高收费). */
 describe('no entry record', () => {

@@ -1,3 +1,5 @@
+import { minuteOfTime } from './time-zone.ts';
+
 /** Words shared by the item texts and the published text (公示), so both say the same thing. */
 
 export function yuan(fen: number): string {
@@ -108,16 +110,11 @@ export function bandCapTexts(band: {
   zh: string;
   en: string;
 } {
-  const night = minuteOf(band.to) <= minuteOf(band.from);
+  const night = minuteOfTime(band.to) <= minuteOfTime(band.from);
   return night
     ? { zh: `每晚最高收费${yuan(band.capFen)}`, en: `at most ${yuanEn(band.capFen)} per night` }
     : {
         zh: `每日${band.name}时段最高收费${yuan(band.capFen)}`,
         en: `at most ${yuanEn(band.capFen)} per day in the ${band.nameEn ?? band.name} band`,
       };
-}
-
-function minuteOf(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
 }
