@@ -40,6 +40,7 @@ function stays(count: number, maxMs: number, minMs: number): Stay[] {
       userClass: next() < 0.7 ? 'visitor' : next() < 0.7 ? 'owner' : 'monthly',
       payments: [],
       coupons: [],
+      classChanges: [],
     });
   }
   return out;

@@ -94,6 +94,7 @@ export class FeeService {
         userClass: session.userClass,
         payments: payments.map((p) => ({ at: p.at, amountFen: p.amountFen })),
         coupons: [],
+        classChanges: [],
       },
       this.versions(session.site),
     );
@@ -119,7 +120,10 @@ export class FeeService {
     at: number,
     vehicle: { vehicleClass: Session['vehicleClass']; energy: Session['energy']; userClass: string },
   ): FeeQuote | null {
-    const result = quote({ entryAt: null, exitAt: at, ...vehicle, payments: [], coupons: [] }, this.versions(site));
+    const result = quote(
+      { entryAt: null, exitAt: at, ...vehicle, payments: [], coupons: [], classChanges: [] },
+      this.versions(site),
+    );
     if (!result.ok) return null;
     return {
       totalFen: result.totalFen,

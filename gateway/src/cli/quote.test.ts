@@ -184,4 +184,17 @@ describe('npm run quote', () => {
       [...text].reduce((n, ch) => n + (/[\u2e80-\ua4cf\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
     for (const line of lines.slice(3, 8)) expect(width(line)).toBe(139);
   });
+
+  it('--class-change quotes a pass that ends during the stay (#26.3), and refuses a malformed one', () => {
+    const args = ['--tariff', 'tariffs/residential-guidance.yaml', '--entry', '2025-03-03T08:00', '--user', 'monthly'];
+    // Free under the pass to 10:00; a visitor from then: 1 h free, 11:00–12:30 = 2 started hours × 2元 = 4元.
+    const r = run([...args, '--exit', '2025-03-03T12:30', '--class-change', '2025-03-03T10:00=visitor']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.totalFen).toBe(400);
+    expect(out.items.map((i: { kind: string }) => i.kind)).toEqual(['exempt', 'class-change', 'free', 'charge']);
+    const bad = run([...args, '--exit', '2025-03-03T12:30', '--class-change', '2025-03-03T10:00']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("--class-change: '2025-03-03T10:00' is not <ISO time>=<user class>");
+  });
 });

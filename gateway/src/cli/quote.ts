@@ -21,9 +21,11 @@ import { explainQuote } from './explain.ts';
 const USAGE = `usage: npm run quote -- --tariff <file> [--tariff <file>…] --entry <ISO time|none> --exit <ISO time>
   [--vehicle small|large|motorcycle] [--energy fuel|electric] [--user <class>]
   [--payment <ISO time>=<fen>]… [--coupon amount:<fen>|percent:<n>|time:<minutes>]… [--explain] [--lang zh|en]
+  [--class-change <ISO time>=<class>]…
        npm run quote -- --tariff <file> --text [--lang zh|en]
   --explain  the breakdown as a table instead of JSON
-  --text     the published text (公示) of the tariff, every version`;
+  --text     the published text (公示) of the tariff, every version
+  --class-change  the user's pass ends then: from that time the stay is charged as <class>, as if entered then`;
 
 class UsageError extends Error {}
 
@@ -115,6 +117,7 @@ export function run(argv: readonly string[]): { code: number; out: string; err?:
         user: { type: 'string' },
         payment: { type: 'string', multiple: true },
         coupon: { type: 'string', multiple: true },
+        'class-change': { type: 'string', multiple: true },
         text: { type: 'boolean' },
         explain: { type: 'boolean' },
         lang: { type: 'string' },
@@ -165,6 +168,11 @@ export function run(argv: readonly string[]): { code: number; out: string; err?:
       userClass: values.user ?? 'visitor',
       payments,
       coupons: (values.coupon ?? []).map(coupon),
+      classChanges: (values['class-change'] ?? []).map(function classChange(text) {
+        const [when, userClass] = text.split('=');
+        if (!when || !userClass) throw new UsageError(`--class-change: '${text}' is not <ISO time>=<user class>`);
+        return { at: localTime(when, latest, '--class-change'), userClass };
+      }),
     };
     const result = quote(stay, tariffs);
     if (values.explain) {

@@ -6,7 +6,6 @@ import {
   isRepeatRead,
   leftAt,
   MAX_CLOCK_SKEW_MS,
-  STALE_READ_MS,
   sessionClass,
   settleTime,
   vehicleFromPlate,

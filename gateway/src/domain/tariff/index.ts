@@ -4,6 +4,7 @@ export {
   Band,
   Caps,
   type ChargeRule,
+  ClassChange,
   Coupon,
   DailyCap,
   DayType,

@@ -232,6 +232,8 @@ export function renderPublicText(tariff: Tariff, locale: PublicLocale = 'zh-CN')
         : `after paying, leave within ${spanEn(paid)} at no extra cost; ${fromPayment ? 'later, charging starts afresh from the payment time under this standard (no second free period)' : 'later, the whole stay from entry is charged, less what was paid'}`,
     );
   }
+  const expiry = passExpiryLine(tariff, w);
+  if (expiry) lines.push(expiry);
   lines.push(noEntryLine(tariff, w));
   const remarks = remarkLines(tariff, w);
   const cal = tariff.calendar;
@@ -248,6 +250,21 @@ export function renderPublicText(tariff: Tariff, locale: PublicLocale = 'zh-CN')
     lines.push(...remarks);
   }
   return lines.join('\n');
+}
+
+/**
+ * A pass (or registration) that ends during a stay, as the engine charges it (#26.3): said where the tariff has
+ * more than one class, since only then can a stay change class.
+ */
+function passExpiryLine(tariff: Tariff, w: Words): string | null {
+  if (Object.keys(tariff.rules).length < 2) return null;
+  const visitor = tariff.rules.visitor;
+  if (w.zh) {
+    const fallback = visitor ? `（无其他凭证的按${visitor.label}）` : '';
+    return `月卡、年卡等凭证在停车期间到期的，到期前按原类别计费，自到期时起按到期后所属类别计费${fallback}，视同到期时入场，免费时段和最高收费自到期时起计`;
+  }
+  const fallback = visitor ? ` (${visitor.labelEn ?? visitor.label} if no other credential)` : '';
+  return `a pass that ends while the vehicle is parked: charged as before up to the end, then under the class that applies after it${fallback}, as if entered then; free period and caps count from then`;
 }
 
 /** What an exit with no entry record pays, as the engine charges it (#26.4). */

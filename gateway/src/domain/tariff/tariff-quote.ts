@@ -1,4 +1,4 @@
-import type { Coupon, QuoteResult, Stay, VehicleClass } from './tariff.schema.ts';
+import type { ClassChange, Coupon, QuoteResult, Stay, VehicleClass } from './tariff.schema.ts';
 import type { CompiledTariff } from './tariff-compile.ts';
 import { chargeVersion, Item, type Sink } from './tariff-engine.ts';
 import { span, spanEn, VEHICLE_NAMES, yuan, yuanEn } from './tariff-words.ts';
@@ -12,6 +12,8 @@ interface Ctx {
   readonly electric: boolean;
   readonly entry: number;
   readonly coupons: readonly Coupon[];
+  /** Class changes after `entry`, in time order, each to another class than the one before (#26.3). */
+  readonly changes: readonly ClassChange[];
 }
 
 function isList(t: CompiledTariff | readonly CompiledTariff[]): t is readonly CompiledTariff[] {
@@ -66,6 +68,49 @@ function versionsFee(ctx: Ctx, t: number, extraMs: number, items: Item[] | null)
   return total;
 }
 
+/**
+ * Fee of [entry, t) with the class changes before t (#26.3): each part is charged under its class as a stay of its
+ * own, the part after a change as if the car had entered at the change. Extra free time (a time coupon) goes to the
+ * last part.
+ */
+function stayFee(ctx: Ctx, t: number, extraMs: number, items: Item[] | null): number {
+  let part = ctx;
+  let total = 0;
+  for (const change of ctx.changes) {
+    if (change.at >= t) break;
+    total += versionsFee(part, change.at, 0, items);
+    if (items) items.push(classChangeItem(ctx.list, change, part.userClass));
+    part = { ...part, userClass: change.userClass, entry: change.at, first: versionAt(ctx.list, change.at) };
+  }
+  return total + versionsFee(part, t, extraMs, items);
+}
+
+function ruleLabels(ct: CompiledTariff, userClass: string): [string, string] {
+  const rule = ct.doc.rules[userClass];
+  return rule ? [rule.label, rule.labelEn ?? rule.label] : [userClass, userClass];
+}
+
+/** The breakdown line where a pass ends: the class before, the class after, and from when. */
+function classChangeItem(list: readonly CompiledTariff[], change: ClassChange, before: string): Item {
+  const ct = list[Math.max(0, versionAt(list, change.at))] as CompiledTariff;
+  const [was, wasEn] = ruleLabels(ct, before);
+  const [now, nowEn] = ruleLabels(ct, change.userClass);
+  const when = ct.zone.format(change.at);
+  return new Item(
+    ct.format,
+    'class-change',
+    `rules.${change.userClass}`,
+    `${was}凭证于${when}到期：自到期时起按${now}计费，视同该时入场`,
+    `${wasEn}: credential ended at ${when}; charged as ${nowEn} from then, as if entered then`,
+    ct.key,
+    change.at,
+    change.at,
+    1,
+    0,
+    0,
+  );
+}
+
 const KIND_ORDER = { time: 0, percent: 1, amount: 2 } as const;
 
 function byKind(a: Coupon, b: Coupon): number {
@@ -81,13 +126,13 @@ function couponText(c: Coupon): [string, string] {
 
 /** Fee with coupons applied under the stacking rule of the version in force at t. */
 function feeAt(ctx: Ctx, t: number, items: Item[] | null): number {
-  const base = versionsFee(ctx, t, 0, items);
+  const base = stayFee(ctx, t, 0, items);
   if (ctx.coupons.length === 0 || base === 0) return base;
   const ct = ctx.list[versionAt(ctx.list, t)] as CompiledTariff;
   const discountOf = (c: Coupon, current: number, extraMs: number): number => {
     if (c.kind === 'amount') return Math.min(current, c.amountFen);
     if (c.kind === 'percent') return Math.floor((current * c.percentOff + 50) / 100);
-    return current - versionsFee(ctx, t, extraMs + c.minutes * MINUTE, null);
+    return current - stayFee(ctx, t, extraMs + c.minutes * MINUTE, null);
   };
   let chosen: Coupon[];
   if (ct.couponStacking === 'best') {
@@ -158,12 +203,21 @@ function localOf(list: readonly CompiledTariff[], ms: number): string {
 
 function noEntryQuote(stay: Stay, list: readonly CompiledTariff[]): QuoteResult {
   const x = stay.exitAt;
+  // The class at the exit: a pass that ended before it no longer counts (#26.3).
+  let userClass = stay.userClass;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const c of stay.classChanges) {
+    if (c.at <= x && c.at >= last) {
+      userClass = c.userClass;
+      last = c.at;
+    }
+  }
   const i = versionAt(list, x);
   const ct = list[i];
   if (ct === undefined) return fail('no-tariff-in-force', `no tariff in force at exit (${localOf(list, x)})`);
-  const rule = ct.rules.get(stay.userClass);
+  const rule = ct.rules.get(userClass);
   if (rule === undefined)
-    return fail('unknown-user-class', `tariff ${ct.key} has no rule for user class '${stay.userClass}'`);
+    return fail('unknown-user-class', `tariff ${ct.key} has no rule for user class '${userClass}'`);
   const format = ct.format;
   let fee = 0;
   let item: Item;
@@ -176,13 +230,13 @@ function noEntryQuote(stay: Stay, list: readonly CompiledTariff[]): QuoteResult 
     const day = ct.zone.localDay(x);
     const from = ct.zone.epochOfLocal(day, 0);
     const to = ct.zone.epochOfLocal(day + 1, 0);
-    fee = chargeVersion(ct, stay.userClass, vehicle, stay.energy === 'electric', from, to, 0, null);
+    fee = chargeVersion(ct, userClass, vehicle, stay.energy === 'electric', from, to, 0, null);
     const date = ct.format(x).slice(0, 10);
     item = new Item(
       format,
       'no-entry',
       'noEntryRecord.dailyMaximum',
-      `无入场记录，按当日最高收费${yuan(fee)}收取（${VEHICLE_NAMES[vehicle][0]}按${ct.doc.rules[stay.userClass]?.label ?? stay.userClass}计${date} 00:00至24:00）`,
+      `无入场记录，按当日最高收费${yuan(fee)}收取（${VEHICLE_NAMES[vehicle][0]}按${ct.doc.rules[userClass]?.label ?? userClass}计${date} 00:00至24:00）`,
       `no entry record: the day's maximum, ${yuanEn(fee)} (${VEHICLE_NAMES[vehicle][1]}, ${date} 00:00 to 24:00)`,
       ct.key,
       x,
@@ -248,24 +302,33 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
   if (x < e) return fail('exit-before-entry', `exit ${localOf(list, x)} is before entry ${localOf(list, e)}`);
   const first = versionAt(list, e);
   if (first < 0) return fail('no-tariff-in-force', `no tariff in force at entry (${localOf(list, e)})`);
+  const plan = classPlan(stay, e, x);
+  if (plan === null) return fail('invalid-stay', 'a class change has no time');
   const lastV = versionAt(list, x);
   const tariffIds: string[] = [];
-  for (let i = first; i <= lastV; i++) {
-    const ct = list[i] as CompiledTariff;
-    if (!ct.rules.has(stay.userClass)) {
-      return fail('unknown-user-class', `tariff ${ct.key} has no rule for user class '${stay.userClass}'`);
+  for (let i = first; i <= lastV; i++) tariffIds.push((list[i] as CompiledTariff).key);
+  // Every class must have a rule in each version in force while the car is in that class.
+  const parts = [{ userClass: plan.userClass, at: e }, ...plan.changes];
+  for (const [k, part] of parts.entries()) {
+    const end = parts[k + 1]?.at ?? x;
+    for (let i = versionAt(list, part.at); i <= versionAt(list, end); i++) {
+      const ct = list[i] as CompiledTariff;
+      if (!ct.rules.has(part.userClass)) {
+        return fail('unknown-user-class', `tariff ${ct.key} has no rule for user class '${part.userClass}'`);
+      }
     }
-    tariffIds.push(ct.key);
   }
   const ctx: Ctx = {
     list,
     first,
-    userClass: stay.userClass,
+    userClass: plan.userClass,
     vehicle: stay.vehicleClass,
     electric: stay.energy === 'electric',
     entry: e,
     coupons: stay.coupons,
+    changes: plan.changes,
   };
+  const ended = plan.endedBefore;
   // Payments in time order: each one that covers the fee as of its time settles the stay there (#26.1).
   const payments = stay.payments.filter((p) => p.at <= x).sort((a, b) => a.at - b.at);
   let paid = 0;
@@ -275,7 +338,7 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
   for (const p of payments) {
     running += p.amountFen;
     if (p.at < e) continue;
-    const items: Item[] = [];
+    const items: Item[] = ended ? [classChangeItem(list, ended.change, ended.before)] : [];
     const fee = feeTo(ctx, settled, p.at, items);
     if (running >= fee) settled = { at: p.at, fee, items };
   }
@@ -293,7 +356,7 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
       };
     }
   }
-  const items: Item[] = [];
+  const items: Item[] = ended ? [classChangeItem(list, ended.change, ended.before)] : [];
   const total = feeTo(ctx, settled, x, items);
   return {
     ok: true,
@@ -304,6 +367,36 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
     paidExit: null,
     tariffIds,
   };
+}
+
+/**
+ * The class of a stay at entry and its changes inside it (#26.3), in time order; a change to the class already in
+ * force is none. `endedBefore`: the class the stay was given had already ended at entry (shown in the breakdown).
+ */
+function classPlan(
+  stay: Stay,
+  e: number,
+  x: number,
+): {
+  userClass: string;
+  changes: ClassChange[];
+  endedBefore: { change: ClassChange; before: string } | null;
+} | null {
+  if (stay.classChanges.some((c) => !Number.isFinite(c.at))) return null;
+  const sorted = [...stay.classChanges].sort((a, b) => a.at - b.at);
+  let userClass = stay.userClass;
+  let endedBefore: { change: ClassChange; before: string } | null = null;
+  const changes: ClassChange[] = [];
+  for (const c of sorted) {
+    if (c.at >= x && c.at > e) break;
+    const current = changes.at(-1)?.userClass ?? userClass;
+    if (c.userClass === current) continue;
+    if (c.at <= e) {
+      endedBefore = { change: c, before: stay.userClass };
+      userClass = c.userClass;
+    } else changes.push(c);
+  }
+  return { userClass, changes, endedBefore: userClass === stay.userClass ? null : endedBefore };
 }
 
 /** The stay settled by a full payment: its time, the fee then, and the items of that fee. */
@@ -322,9 +415,19 @@ function feeTo(ctx: Ctx, settled: Settlement | null, t: number, items: Item[]): 
   if (!settled) return feeAt(ctx, t, items);
   const ct = ctx.list[versionAt(ctx.list, settled.at)] as CompiledTariff;
   if (ct.overtime === 'fromEntry' || t <= settled.at + ct.paidExitMs) return feeAt(ctx, t, items);
+  items.length = 0; // the settlement's items begin with what these began with
   items.push(...settled.items, overtimeItem(ct, settled, t));
   const again = ctx.list.map((v) => ({ ...v, rules: v.overtimeRules }));
-  const overtime: Ctx = { ...ctx, list: again, first: versionAt(again, settled.at), entry: settled.at, coupons: [] };
+  // The overtime is charged under the class in force at the payment, and changes class where the stay does.
+  const overtime: Ctx = {
+    ...ctx,
+    list: again,
+    first: versionAt(again, settled.at),
+    entry: settled.at,
+    coupons: [],
+    userClass: ctx.changes.findLast((c) => c.at <= settled.at)?.userClass ?? ctx.userClass,
+    changes: ctx.changes.filter((c) => c.at > settled.at),
+  };
   return settled.fee + versionsFee(overtime, t, 0, items);
 }
 

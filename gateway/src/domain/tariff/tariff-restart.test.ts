@@ -19,7 +19,7 @@ const base = (() => {
 /** residential-guidance with the visitor rule's after24h (and daily caps) set. */
 function variant(after24h: 'continue' | 'restart', capsFen = [1000]): Tariff {
   const visitor = base.rules.visitor;
-  if (!visitor || visitor.type !== 'interval') throw new Error('unexpected visitor rule');
+  if (visitor?.type !== 'interval') throw new Error('unexpected visitor rule');
   return {
     ...base,
     rules: {

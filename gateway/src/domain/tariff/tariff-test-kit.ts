@@ -33,6 +33,7 @@ export function stay(entry: number | null, exit: number, more: Partial<Stay> = {
     userClass: 'visitor',
     payments: [],
     coupons: [],
+    classChanges: [],
     ...more,
   };
 }

@@ -209,6 +209,10 @@ export type Coupon = z.infer<typeof Coupon>;
 export const Payment = z.strictObject({ at: z.number(), amountFen: Fen });
 export type Payment = z.infer<typeof Payment>;
 
+/** From `at` the stay is charged under `userClass` (#26.3): a pass or registration ended while the car was inside. */
+export const ClassChange = z.strictObject({ at: z.number(), userClass: z.string() });
+export type ClassChange = z.infer<typeof ClassChange>;
+
 export const Stay = z.strictObject({
   /** Epoch ms; null when there is no entry record. */
   entryAt: z.number().nullable(),
@@ -218,6 +222,13 @@ export const Stay = z.strictObject({
   userClass: z.string().default('visitor'),
   payments: z.array(Payment).default([]),
   coupons: z.array(Coupon).default([]),
+  /**
+   * The user class changes during the stay (#26.3): a monthly or annual pass (or a staff registration) ends at `at`,
+   * and from then the stay is charged under the new class as if the car had entered then (its free period, caps and
+   * minimum counted from then). A change at or before entry sets the class of the whole stay; one at or after the exit
+   * changes nothing.
+   */
+  classChanges: z.array(ClassChange).default([]),
 });
 export type Stay = z.infer<typeof Stay>;
 
@@ -236,6 +247,7 @@ export const QuoteItemKind = z.enum([
   'no-entry',
   'paid-exit',
   'overtime',
+  'class-change',
 ]);
 export type QuoteItemKind = z.infer<typeof QuoteItemKind>;
 
