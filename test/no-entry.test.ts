@@ -85,10 +85,10 @@ describe('exits with no entry record, end to end', () => {
   it('a site that charges such exits refuses to start on a tariff that sets no amount for them', () => {
     const tariff = tariffWith('', 'none');
     const config = parseConfigText(testConfigYaml({ tariff, noEntryRecord: 'fixedFee' }), join(dir, 'site.yaml'));
-    expect(() => FeeService.load(config, dir)).toThrow(
+    expect(() => FeeService.load(config, dir, null)).toThrow(
       'site s1: policies.noEntryRecord is fixedFee but tariff residential-guidance@1 sets no noEntryRecord: set noEntryRecord.feeFen, byVehicleFen or dailyMaximum in the tariff, or policies.noEntryRecord: refer',
     );
     const refer = parseConfigText(testConfigYaml({ tariff, noEntryRecord: 'refer' }), join(dir, 'site.yaml'));
-    expect(() => FeeService.load(refer, dir)).not.toThrow();
+    expect(() => FeeService.load(refer, dir, null)).not.toThrow();
   });
 });

@@ -34,7 +34,7 @@ export function composeGateway(options: GatewayOptions): Gateway {
   const ledger = new Ledger(db);
   const accounts = new AccountStore(db);
   const registry = RegistryStore.open(db);
-  const fees = FeeService.load(config, options.baseDir);
+  const fees = FeeService.load(config, options.baseDir, registryPort(registry));
   const metrics = new Metrics();
   const bus = new EventBus();
   // Services publish through the link, which needs the gateway to deliver device messages to: bound once both exist.

@@ -66,7 +66,9 @@ export function startAppHarness(opts: { tariff: string; start: number }): AppHar
   const db = openDatabase(join(dir, 'ledger.db'));
   const ledger = new Ledger(db);
   const registry = RegistryStore.open(db);
-  const fees = FeeService.load(config, dir);
+  const fees = FeeService.load(config, dir, {
+    entriesFor: (site, plate) => registry.entriesForPlate(site, plate),
+  });
   const clock = new ManualClock(opts.start);
   const publisher = new RecordingPublisher();
   const bus = new EventBus();

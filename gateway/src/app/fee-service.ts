@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Config, ConfigError } from '../config/config.ts';
+import { classChangesOf } from '../domain/gate/gate-rules.ts';
+import { type PlateEntries, resolveCredential } from '../domain/registry/index.ts';
 import type { Payment, Session } from '../domain/session/session.ts';
 import type { Site } from '../domain/site.ts';
 import {
@@ -13,6 +15,12 @@ import {
   type Tariff,
   validateTariff,
 } from '../domain/tariff/index.ts';
+import { localClockTime } from './local-time.ts';
+
+/** The registry as the fees see it: what a plate holds, to find the class a stay changes to when its pass ends. */
+export interface PassRegistry {
+  entriesFor(site: string, plate: string): PlateEntries;
+}
 
 export interface FeeQuote {
   totalFen: number;
@@ -28,14 +36,22 @@ export class FeeService {
   private readonly compiled = new Map<string, CompiledTariff[]>();
   private readonly docs = new Map<string, Tariff[]>();
 
-  constructor(tariffsBySite: Map<string, Tariff[]>) {
+  /**
+   * `passes` and `timeZones` (site → IANA zone) tell the class a session changes to when the pass it entered on ends
+   * (#26.3); without them a session keeps the class it entered with.
+   */
+  constructor(
+    tariffsBySite: Map<string, Tariff[]>,
+    private readonly passes: PassRegistry | null = null,
+    private readonly timeZones: ReadonlyMap<string, string> = new Map(),
+  ) {
     for (const [site, list] of tariffsBySite) {
       this.docs.set(site, list);
       this.compiled.set(site, compileTariffs(list));
     }
   }
 
-  static load(config: Config, baseDir: string): FeeService {
+  static load(config: Config, baseDir: string, passes: PassRegistry | null): FeeService {
     const bySite = new Map<string, Tariff[]>();
     const ceiling = config.guidancePrice;
     for (const site of config.sites) {
@@ -58,7 +74,7 @@ export class FeeService {
         }
       }
     }
-    return new FeeService(bySite);
+    return new FeeService(bySite, passes, new Map(config.sites.map((s) => [s.id, s.timeZone])));
   }
 
   tariffs(site: string): Tariff[] {
@@ -94,7 +110,7 @@ export class FeeService {
         userClass: session.userClass,
         payments: payments.map((p) => ({ at: p.at, amountFen: p.amountFen })),
         coupons: [],
-        classChanges: [],
+        classChanges: this.classChanges(session, at),
       },
       this.versions(session.site),
     );
@@ -108,6 +124,20 @@ export class FeeService {
       items: result.items,
       tariffIds: result.tariffIds,
     };
+  }
+
+  /**
+   * Where the session's class changes before `at` (#26.3): its pass ended at `classUntil`, and the registry says what
+   * the car is from then (a renewal continues the pass).
+   */
+  private classChanges(session: Session, at: number): { at: number; userClass: string }[] {
+    const passes = this.passes;
+    if (passes === null || session.classUntil === null || session.classUntil >= at) return [];
+    const zone = this.timeZones.get(session.site) ?? 'Asia/Shanghai';
+    const entries = passes.entriesFor(session.site, session.plate);
+    return classChangesOf({ userClass: session.userClass, until: session.classUntil }, at, (t) =>
+      resolveCredential(session.plate, t, localClockTime(t, zone), entries),
+    );
   }
 
   /**

@@ -1,4 +1,11 @@
-import { interpretRead, isRepeatRead, leftAt, sessionClass, vehicleFromPlate } from '../domain/gate/gate-rules.ts';
+import {
+  classUntil,
+  interpretRead,
+  isRepeatRead,
+  leftAt,
+  sessionClass,
+  vehicleFromPlate,
+} from '../domain/gate/gate-rules.ts';
 import { decideEntry, decideExit, type PlateRead } from '../domain/gate/index.ts';
 import { judgeReadTime, type ReadTiming } from '../domain/gate/read-timing.ts';
 import { normalizePlate } from '../domain/plate/index.ts';
@@ -247,6 +254,8 @@ export class PlateReads {
           energy: cls.energy,
           fuzzy: decision.fuzzy !== null,
           visitorUntil: credential?.kind === 'visitor' ? credential.validUntil : null,
+          // A pass that ends while the car is inside: the fee changes class there (#26.3).
+          classUntil: classUntil(credential),
         }),
       );
     }

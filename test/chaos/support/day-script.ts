@@ -48,7 +48,8 @@ function plateFor(i: number): string {
  */
 export function makeDayScript(opts: { config: Config; baseDir: string; cars: number; seed: number }): DayScript {
   const random = seededRandom(opts.seed);
-  const fees = FeeService.load(opts.config, opts.baseDir);
+  // No passes in the script: every session keeps the class it entered with.
+  const fees = FeeService.load(opts.config, opts.baseDir, null);
   const events: ScriptEvent[] = [];
   const residents: string[] = [];
   let n = 0;

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   no_entry_record INTEGER NOT NULL DEFAULT 0,
   manual_open INTEGER NOT NULL DEFAULT 0,
   visitor_until INTEGER,
+  class_until INTEGER,
   fee_fen INTEGER,
   paid_fen INTEGER NOT NULL DEFAULT 0,
   breakdown TEXT,

@@ -260,3 +260,36 @@ describe('event claims with payload digests', () => {
     expect(ledger.claimEventOnce('cam-out', 'e-1', 'plate', 3000, 'bbbb')).toBe('new');
   });
 });
+
+describe('sessions written before passes could end during a stay (#26.3)', () => {
+  it('gains class_until, null for the sessions already there, and stores it for new ones', () => {
+    const file = freshFile();
+    const db = openDatabase(file);
+    db.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, site TEXT NOT NULL, plate TEXT NOT NULL, read_plate TEXT,
+               status TEXT NOT NULL, entry_at INTEGER, exit_at INTEGER, entry_gate TEXT, exit_gate TEXT,
+               credential_kind TEXT NOT NULL, user_class TEXT NOT NULL, vehicle_class TEXT NOT NULL, energy TEXT NOT NULL,
+               fuzzy INTEGER NOT NULL DEFAULT 0, no_entry_record INTEGER NOT NULL DEFAULT 0,
+               manual_open INTEGER NOT NULL DEFAULT 0, visitor_until INTEGER, fee_fen INTEGER,
+               paid_fen INTEGER NOT NULL DEFAULT 0, breakdown TEXT, close_reason TEXT);
+             INSERT INTO sessions (id, site, plate, status, entry_at, credential_kind, user_class, vehicle_class, energy)
+               VALUES ('old', 's1', '苏E1', 'open', 1000, 'monthly', 'monthly', 'small', 'fuel');`);
+    db.close();
+    const ledger = open(file);
+    expect(ledger.getSession('old')).toMatchObject({ userClass: 'monthly', classUntil: null });
+    ledger.insertSession(
+      openSession({
+        id: 'new',
+        site: 's1',
+        plate: '苏E2',
+        readPlate: '苏E2',
+        entryAt: 2000,
+        credentialKind: 'monthly',
+        userClass: 'monthly',
+        vehicleClass: 'small',
+        energy: 'fuel',
+        classUntil: 9000,
+      }),
+    );
+    expect(ledger.getSession('new')?.classUntil).toBe(9000);
+  });
+});

@@ -46,6 +46,7 @@ function toSession(row: Row): Session {
     noEntryRecord: row.no_entry_record === 1,
     manualOpen: row.manual_open === 1,
     visitorUntil: (row.visitor_until as number | null) ?? null,
+    classUntil: (row.class_until as number | null) ?? null,
     feeFen: (row.fee_fen as number | null) ?? null,
     paidFen: row.paid_fen as number,
     breakdown: row.breakdown ? JSON.parse(row.breakdown as string) : null,
@@ -92,6 +93,7 @@ export class Ledger implements LedgerPort {
     db.exec(LEDGER_SCHEMA);
     migrateHeldExits(db);
     addColumnIfMissing(db, 'processed_events', 'digest', 'TEXT');
+    addColumnIfMissing(db, 'sessions', 'class_until', 'INTEGER');
   }
 
   private prepare(sql: string): Statement {
@@ -182,10 +184,10 @@ export class Ledger implements LedgerPort {
     this.prepare(
       `INSERT INTO sessions (id, site, plate, read_plate, status, entry_at, exit_at, entry_gate, exit_gate,
           credential_kind, user_class, vehicle_class, energy, fuzzy, no_entry_record, manual_open, visitor_until,
-          fee_fen, paid_fen, breakdown, close_reason)
+          class_until, fee_fen, paid_fen, breakdown, close_reason)
          VALUES (@id, @site, @plate, @readPlate, @status, @entryAt, @exitAt, @entryGate, @exitGate, @credentialKind,
-          @userClass, @vehicleClass, @energy, @fuzzy, @noEntryRecord, @manualOpen, @visitorUntil, @feeFen, @paidFen,
-          @breakdown, @closeReason)`,
+          @userClass, @vehicleClass, @energy, @fuzzy, @noEntryRecord, @manualOpen, @visitorUntil, @classUntil,
+          @feeFen, @paidFen, @breakdown, @closeReason)`,
     ).run({
       ...s,
       fuzzy: s.fuzzy ? 1 : 0,

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Credential } from '../registry/credential-resolver.ts';
+import { type Credential, resolveCredential } from '../registry/credential-resolver.ts';
+import { PlateEntries } from '../registry/registry.schema.ts';
 import {
+  classChangesOf,
+  classUntil,
   eventTime,
   interpretRead,
   isRepeatRead,
@@ -212,5 +215,56 @@ describe('isRepeatRead: the same passage seen again', () => {
     ['window switched off', { at: T + 1, passedAt: T, windowMs: 0, sameLane: true }, false],
   ])('%s', (_what, input, expected) => {
     expect(isRepeatRead(input)).toBe(expected);
+  });
+});
+
+describe('classChangesOf: where a stay changes class because its pass ended (#26.3)', () => {
+  const H = 60 * MIN;
+  const pass = (id: string, from: number, to: number) => ({
+    site: 's1',
+    id,
+    plate: '苏E1',
+    kind: 'monthly' as const,
+    validFrom: from,
+    validTo: to,
+  });
+  const resolver = (entries: unknown) => {
+    const parsed = PlateEntries.parse(entries);
+    return (at: number) => resolveCredential('苏E1', at, '08:00', parsed);
+  };
+  const start = (entries: unknown) => {
+    const credential = resolver(entries)(T);
+    return { userClass: credential.userClass, until: classUntil(credential) };
+  };
+
+  it('a pass alone becomes a visitor at its end; nothing changes when the car leaves before it', () => {
+    const entries = { passes: [pass('p1', T - 24 * H, T + 2 * H)] };
+    expect(start(entries)).toEqual({ userClass: 'monthly', until: T + 2 * H });
+    expect(classChangesOf(start(entries), T + 5 * H, resolver(entries))).toEqual([
+      { at: T + 2 * H, userClass: 'visitor' },
+    ]);
+    expect(classChangesOf(start(entries), T + 2 * H, resolver(entries))).toEqual([]);
+  });
+
+  it("a resident's car falls back to owner; a renewal that continues the pass is no change", () => {
+    const resident = {
+      vehicle: { site: 's1', plate: '苏E1', household: 'H1', vehicleClass: 'small' },
+      passes: [pass('p1', T - 24 * H, T + 2 * H)],
+    };
+    expect(classChangesOf(start(resident), T + 5 * H, resolver(resident))).toEqual([
+      { at: T + 2 * H, userClass: 'owner' },
+    ]);
+    const renewed = { passes: [pass('p1', T - 24 * H, T + 2 * H), pass('p2', T + 2 * H, T + 4 * H)] };
+    expect(classChangesOf(start(renewed), T + 3 * H, resolver(renewed))).toEqual([]);
+    // Renewed, and the renewal ends too before the exit: one change, at the renewal's end.
+    expect(classChangesOf(start(renewed), T + 5 * H, resolver(renewed))).toEqual([
+      { at: T + 4 * H, userClass: 'visitor' },
+    ]);
+  });
+
+  it('a class that does not end (a visitor, a resident without a pass) has no end', () => {
+    expect(start({})).toEqual({ userClass: 'visitor', until: null });
+    const owner = { vehicle: { site: 's1', plate: '苏E1', household: 'H1', vehicleClass: 'small' } };
+    expect(start(owner)).toEqual({ userClass: 'owner', until: null });
   });
 });

@@ -73,6 +73,40 @@ export function sessionClass(credential: Credential | null): { credentialKind: C
 }
 
 /**
+ * When the class a session is charged as runs out (#26.3): the end of the pass (or staff registration) that gives it;
+ * null for a class that does not end (a resident's own, a visitor's: a visit window is overstay, not a class).
+ */
+export function classUntil(credential: Credential | null): number | null {
+  if (!credential || credential.kind === 'visitor' || credential.kind === 'temporary') return null;
+  return credential.userClass === 'visitor' ? null : credential.validUntil;
+}
+
+/**
+ * The class changes of a stay whose credential ended before `exitAt` (#26.3): at each end, the class is what the
+ * registry gives at that instant (a renewal continuing the pass is no change; a resident falls back to owner, anyone
+ * else to visitor), followed through at most `limit` ends.
+ */
+export function classChangesOf(
+  start: { userClass: string; until: number | null },
+  exitAt: number,
+  resolveAt: (at: number) => Credential,
+  limit = 12,
+): { at: number; userClass: string }[] {
+  const out: { at: number; userClass: string }[] = [];
+  let current = start.userClass;
+  let until = start.until;
+  for (let i = 0; i < limit && until !== null && until < exitAt; i++) {
+    const credential = resolveAt(until);
+    const { userClass } = sessionClass(credential);
+    if (userClass !== current) out.push({ at: until, userClass });
+    current = userClass;
+    const next = classUntil(credential);
+    until = next !== null && next > until ? next : null;
+  }
+  return out;
+}
+
+/**
  * When a stay ends that was settled by money arriving out of order: a payment delivered after the held read it
  * followed ends the stay at the later of the payment and the read; a read that finds payments made after it (they
  * arrived first) ends the stay at the last of them.

@@ -21,6 +21,8 @@ export const Session = z.object({
   noEntryRecord: z.boolean(),
   manualOpen: z.boolean(),
   visitorUntil: z.number().int().nullable(),
+  /** When the pass (or registration) giving `userClass` ends: from then the stay is charged as another class (#26.3). */
+  classUntil: z.number().int().nullable(),
   feeFen: z.number().int().nullable(),
   paidFen: z.number().int(),
   breakdown: z.unknown().nullable(),
@@ -37,7 +39,15 @@ export function openSession(
     Partial<
       Pick<
         Session,
-        'entryAt' | 'entryGate' | 'exitGate' | 'fuzzy' | 'noEntryRecord' | 'visitorUntil' | 'feeFen' | 'breakdown'
+        | 'entryAt'
+        | 'entryGate'
+        | 'exitGate'
+        | 'fuzzy'
+        | 'noEntryRecord'
+        | 'visitorUntil'
+        | 'classUntil'
+        | 'feeFen'
+        | 'breakdown'
       >
     >,
 ): Session {
@@ -51,6 +61,7 @@ export function openSession(
     noEntryRecord: false,
     manualOpen: false,
     visitorUntil: null,
+    classUntil: null,
     feeFen: null,
     paidFen: 0,
     breakdown: null,
