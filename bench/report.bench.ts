@@ -77,7 +77,7 @@ export function monthOfEvents(spaces: number, sessionsPerDay: number, seed = 1):
     from,
     to,
     capacityVersions: [{ zone: 'z1', from: from + 10 * DAY, capacity: Math.floor(perZone / 2), note: 'works' }],
-    occupancy: steps.map((s, k) => ({ zone: `z${k + 1}`, steps: s })),
+    occupancy: steps.map((s, k) => ({ zone: `z${k + 1}`, holdMinutes: null, steps: s })),
     sessions,
     decisions,
     sensorDowntime: [],

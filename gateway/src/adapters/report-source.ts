@@ -39,8 +39,9 @@ export class LedgerReportSource implements ReportDataSource {
       return {
         zone: zone.id,
         steps: (series?.points ?? []).map((p) => ({ at: p.ts, present: Math.round(p.occupied) })),
-        // A step holds until the next one; a silence longer than this is missing data, not a flat line.
-        maxHoldMs: 15 * 60_000,
+        // Recorded every minute from the space sensors or the gate count: the definitions' hold rule of that source
+        // says how long a silence is still a flat line (#12.1); both observe around the clock.
+        source: zone.spaces.some((space) => space.sensor !== undefined) ? ('sensor' as const) : ('count' as const),
       };
     });
     const overstays = new Set(

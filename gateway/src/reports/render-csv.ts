@@ -18,8 +18,13 @@ const SECTIONS: Record<string, Record<Lang, string>> = {
   revenue: { zh: '收入', en: 'revenue' },
   compliance: { zh: '设施标准', en: 'facility standard' },
   quality: { zh: '数据质量', en: 'data quality' },
+  coverage: { zh: '数据来源与完整度', en: 'sources and completeness' },
   index: { zh: '停车难指数', en: 'difficulty index' },
 };
+
+function round(x: number): string {
+  return String(Math.round(x * 100) / 100);
+}
 
 /** The report as rows of (section, subject, indicator, value, unit, note); ratios as decimals, money in fen. */
 export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
@@ -57,8 +62,48 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
       `θ=${report.definitions.parameters.saturationThreshold}`,
     ]);
     rows.push([s(section), subject, n('overflowHours'), f.overflowHours, 'h', '']);
-    rows.push([s(section), subject, n('completeness'), f.completeness, 'ratio', '']);
+    rows.push([
+      s(section),
+      subject,
+      n('completeness'),
+      f.completeness,
+      'ratio',
+      `${round(f.coveredHours)} h / ${round(f.expectedHours)} h`,
+    ]);
   };
+  // How the occupancy figures were counted (#12.1), and what was expected of each source (#12.2).
+  for (const z of r.zones) {
+    const subject = `${z.name} (${z.zone})`;
+    rows.push([
+      s('coverage'),
+      subject,
+      lang === 'zh' ? '保持规则' : 'hold rule',
+      z.rule.holdMinutes,
+      'min',
+      z.rule.hold[lang],
+    ]);
+    rows.push([
+      s('coverage'),
+      subject,
+      lang === 'zh' ? '应有观测时段' : 'expected window',
+      z.rule.expectedWindow,
+      '',
+      '',
+    ]);
+    rows.push([s('coverage'), subject, lang === 'zh' ? '应有时长' : 'expected hours', z.expectedHours, 'h', '']);
+    rows.push([s('coverage'), subject, lang === 'zh' ? '有数据时长' : 'covered hours', z.coveredHours, 'h', '']);
+  }
+  rows.push([s('coverage'), siteName, lang === 'zh' ? '应有时长' : 'expected hours', r.site.expectedHours, 'h', '']);
+  rows.push([s('coverage'), siteName, lang === 'zh' ? '有数据时长' : 'covered hours', r.site.coveredHours, 'h', '']);
+  for (const g of r.site.gaps)
+    rows.push([
+      s('coverage'),
+      siteName,
+      lang === 'zh' ? '缺失时段' : 'gap',
+      (g.to - g.from) / 3_600_000,
+      'h',
+      `${localDateTime(g.from, report.timeZone, lang)} — ${localDateTime(g.to, report.timeZone, lang)}`,
+    ]);
   occupancy(siteName, r.site, 'site');
   rows.push([s('site'), siteName, n('spaceHourUtilisation'), r.sessions.spaceHourUtilisation, 'ratio', '']);
   rows.push([s('site'), siteName, n('turnover'), r.sessions.turnover, unit('turnover'), `N=${r.sessions.sessions}`]);

@@ -23,6 +23,12 @@ const T = {
     result: '结论',
     generated: '生成时间',
     noData: '无数据',
+    coverage: '数据来源与完整度',
+    source: '数据来源与保持规则',
+    window: '应有观测时段',
+    covered: '有数据时长 / 应有时长',
+    gaps: '缺失时段',
+    noGaps: '无缺失时段',
   },
   en: {
     index: 'Parking difficulty index',
@@ -44,6 +50,12 @@ const T = {
     result: 'result',
     generated: 'generated',
     noData: 'no data',
+    coverage: 'Sources and completeness',
+    source: 'source and hold rule',
+    window: 'expected observation window',
+    covered: 'covered / expected hours',
+    gaps: 'gaps',
+    noGaps: 'no gaps',
   },
 } as const;
 
@@ -158,6 +170,20 @@ export function renderReportHtml(report: Report, lang: Lang = 'zh'): string {
     row([e(d[lang]), e(lang === 'zh' ? d.formulaZh : d.formulaEn), e(d.unit)]),
   );
   const level = r.index.level ? e(r.index.level[lang]) : t.noData;
+  // How the occupancy figures were counted, beside them (#12.1, #12.2).
+  const coverage = r.zones.map((z) =>
+    row([
+      e(`${z.name} (${z.zone})`),
+      e(z.rule.hold[lang]),
+      e(z.rule.expectedWindow),
+      `${num(z.coveredHours, 1)} h / ${num(z.expectedHours, 1)} h`,
+      pct(z.completeness),
+    ]),
+  );
+  const gapList =
+    r.site.gaps.length === 0
+      ? t.noGaps
+      : `${r.site.gaps.map((g) => `${when(g.from)} — ${when(g.to)}`).join('; ')}${r.site.gapCount > r.site.gaps.length ? ` … (${r.site.gapCount})` : ''}`;
   return `<!DOCTYPE html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
 <head><meta charset="utf-8"><title>${e(`${report.siteName} ${periodName(report.period, lang)}`)}</title><style>${CSS}</style></head>
@@ -173,6 +199,9 @@ ${profile}
 ${heat}
 ${detail && detail.days.length > 1 ? days : ''}
 ${denied}
+<h2>${t.coverage}</h2>
+<table>${row(['', t.source, t.window, t.covered, n('completeness')], true)}${coverage.join('')}${row([e(report.siteName), '', '', `${num(r.site.coveredHours, 1)} h / ${num(r.site.expectedHours, 1)} h`, pct(r.site.completeness)])}</table>
+<p class="muted">${t.gaps}: ${gapList}</p>
 <h2>${t.zones}</h2>
 <table>${row(['', 'C', n('meanOccupancy'), n('peakOccupancy'), n('saturationHours'), n('overflowHours'), n('completeness')], true)}${zones.join('')}</table>
 <h2>${t.compliance}</h2>

@@ -21,6 +21,7 @@ function report(): Report {
     occupancy: [
       {
         zone: 'z1',
+        holdMinutes: null,
         steps: Array.from({ length: 7 * 24 }, (_, h) => ({ at: from + h * HOUR_MS, present: h % 24 >= 19 ? 10 : 4 })),
       },
     ],
@@ -67,6 +68,47 @@ describe('report renderers', () => {
     expect(html).toContain(r.indicators.index.reasons.zh);
     expect(html).not.toMatch(/https?:|\/\/[a-z]|<script|<link|src=|url\(/i);
     expect(html).toContain('示范小区 &#34;A&#34;');
+  });
+
+  it('every format carries the hold rule, the expected window, covered and expected hours and the gaps (#12.1, #12.2)', () => {
+    // A feed expected 08:00–16:30, read at 08:00 and 09:00 only on 2024-03-04, held 35 min: 08:00–08:35, 09:00–09:35.
+    const site = fixtureSite([10]);
+    const dayEnd = from + 24 * HOUR_MS;
+    const feed = computeIndicators({
+      ...emptyInput(site, from, dayEnd),
+      occupancy: [
+        {
+          zone: 'z1',
+          source: 'feed',
+          feed: { intervalMinutes: 30, toleranceMinutes: 5 },
+          expected: [{ from: '08:00', to: '16:30' }],
+          steps: [
+            { at: from + 8 * HOUR_MS, present: 5 },
+            { at: from + 9 * HOUR_MS, present: 6 },
+          ],
+        },
+      ],
+    });
+    const daily: Report = { ...r, period: 'daily', end: dayEnd, indicators: feed };
+    const json = JSON.parse(renderReportJson(daily, 'zh'));
+    expect(json.indicators.zones[0].rule).toMatchObject({
+      source: 'feed',
+      holdMinutes: 35,
+      expectedWindow: '08:00–16:30',
+    });
+    expect(json.indicators.site).toMatchObject({ expectedHours: 8.5, gapCount: 2 });
+    expect(json.indicators.site.coveredHours).toBeCloseTo(70 / 60, 12);
+    const csv = renderReportCsv(daily, 'en');
+    expect(csv).toContain('sources and completeness,1区 (z1),hold rule,35,min,"imported feed: a reading holds until');
+    expect(csv).toContain('sources and completeness,1区 (z1),expected window,08:00–16:30');
+    expect(csv).toContain('sources and completeness,"示范小区 ""A""",expected hours,8.5,h');
+    // The gap 08:35–09:00 (25 min) and 09:35–16:30.
+    expect(csv).toContain('sources and completeness,"示范小区 ""A""",gap,0.41666');
+    const html = renderReportHtml(daily, 'zh');
+    expect(html).toContain('数据来源与完整度');
+    expect(html).toContain('导入数据：每个读数保持到下一个读数，最长35分钟');
+    expect(html).toContain('1.2 h / 8.5 h');
+    expect(html).toContain('缺失时段: 2024/03/04 08:35 — 2024/03/04 09:00; 2024/03/04 09:35 — 2024/03/04 16:30');
   });
 
   it('English HTML and JSON carry the definitions', () => {

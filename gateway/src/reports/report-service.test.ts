@@ -20,7 +20,10 @@ class CountingSource implements ReportDataSource {
   calls: { from: number; to: number }[] = [];
   loadInput(_siteId: string, from: number, to: number) {
     this.calls.push({ from, to });
-    return { ...emptyInput(site, from, to), occupancy: [{ zone: 'z1', steps: [{ at: from - 1, present: 9 }] }] };
+    return {
+      ...emptyInput(site, from, to),
+      occupancy: [{ zone: 'z1', holdMinutes: null, steps: [{ at: from - 1, present: 9 }] }],
+    };
   }
 }
 

@@ -5,7 +5,8 @@ import { carParkReportInput, DEFAULT_BIRMINGHAM_CSV, gateCountEvents, loadBirmin
 
 const H = 3_600_000;
 const Q = 15 * 60_000;
-const HOLD = 45 * 60_000;
+/** The feed's hold: one 30-minute interval plus the 5 minutes its readings may be late (#12.1). */
+const HOLD = 35 * 60_000;
 const data = loadBirmingham();
 
 /** UK wall time → epoch for this file only: BST (UTC+1) before 2016-10-30, GMT from then on. */
@@ -29,9 +30,29 @@ function rawReadings(code: string): { at: number; occ: number; cap: number }[] {
     .sort((a, b) => a.at - b.at);
 }
 
-/** A plain loop over reading intervals (each held until the next reading or 45 minutes), and over 15-minute windows. */
+/** The feed's published hours, 08:00–16:30 UK time, of each day in [from, to) (#12.2). */
+function windows(from: number, to: number): { s: number; e: number }[] {
+  const out: { s: number; e: number }[] = [];
+  const first = new Date(from + 12 * H);
+  for (let k = 0; ; k++) {
+    const y = first.getUTCFullYear();
+    const m = first.getUTCMonth() + 1;
+    const d = first.getUTCDate() + k;
+    const s = uk(y, m, d, 8, 0);
+    if (s >= to) break;
+    out.push({ s, e: uk(y, m, d, 16, 30) });
+  }
+  return out;
+}
+
+/**
+ * A plain loop over reading intervals (each held until the next reading or 35 minutes), over 15-minute windows, and
+ * over the published hours for completeness.
+ */
 function expected(code: string, from: number, to: number) {
   const rs = rawReadings(code);
+  const open = windows(from, to);
+  let inWindow = 0;
   let known = 0;
   let integral = 0;
   let saturated = 0;
@@ -45,6 +66,7 @@ function expected(code: string, from: number, to: number) {
     if (e <= s) continue;
     const len = e - s;
     known += len;
+    for (const w of open) inWindow += Math.max(0, Math.min(e, w.e) - Math.max(s, w.s));
     integral += (r.occ / r.cap) * len;
     if (r.occ / r.cap >= 0.85) saturated += len;
     if (r.occ > r.cap) overflow += len;
@@ -68,7 +90,7 @@ function expected(code: string, from: number, to: number) {
     peak,
     saturationHours: saturated / H,
     overflowHours: overflow / H,
-    completeness: known / (to - from),
+    completeness: inWindow / open.reduce((sum, w) => sum + (w.e - w.s), 0),
   };
 }
 
@@ -112,6 +134,19 @@ describe('Birmingham replay against the file', () => {
       expect(r.site.completeness).toBeCloseTo(x.completeness, 9);
     },
   );
+
+  it('a full daytime day of the feed is complete against its published hours (#12.2)', () => {
+    const park = data.parks.find((p) => p.code === 'Shopping')!;
+    const r = computeIndicators(carParkReportInput(park, uk(2016, 11, 15), uk(2016, 11, 16)));
+    // Against 24 h this day read 37%; against 08:00–16:30 it is whole, bar the minutes before the first reading.
+    expect(r.site.expectedHours).toBe(8.5);
+    expect(Math.abs(r.site.completeness - 1)).toBeLessThanOrEqual(0.01);
+    // No low-coverage warning (it fired on every day of this feed when measured against 24 h).
+    expect(r.dataQuality.flags).toEqual([]);
+    expect(r.zones[0]?.rule.hold.en).toBe(
+      'imported feed: a reading holds until the next one, at most 35 min (sampled every 30 min, up to 5 min late); longer is missing data',
+    );
+  });
 
   it('reports the missing day as incomplete instead of averaging over it', () => {
     const park = data.parks.find((p) => p.code === 'Broad Street')!;

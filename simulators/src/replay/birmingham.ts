@@ -10,8 +10,13 @@ import { Site } from '../../../gateway/src/domain/site.ts';
  */
 
 export const BIRMINGHAM_TIME_ZONE = 'Europe/London';
-/** Readings come about every 30 minutes; one is trusted for 45 minutes, so missed slots and nights are gaps. */
-export const READING_HOLD_MS = 45 * 60_000;
+/**
+ * Readings come every 30 minutes, stamped up to 5 minutes late (25–34 min apart on most days): a reading holds one
+ * interval plus that, 35 minutes, so a missed slot is a gap (#12.1).
+ */
+export const BIRMINGHAM_FEED = { intervalMinutes: 30, toleranceMinutes: 5 } as const;
+/** The feed is published 08:00–16:30 local time: completeness is measured against that window (#12.2). */
+export const BIRMINGHAM_WINDOW = [{ from: '08:00', to: '16:30' }];
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 /** The dataset beside the repository; override with BIRMINGHAM_CSV or the `file` argument. */
@@ -108,7 +113,10 @@ export function carParkSite(park: CarPark): Site {
   });
 }
 
-/** The car park's readings as a ReportInput: A(t) steps held for READING_HOLD_MS, no sessions or decisions. */
+/**
+ * The car park's readings as a ReportInput: an imported feed (held one sampling interval, expected 08:00–16:30), no
+ * sessions or decisions.
+ */
 export function carParkReportInput(park: CarPark, from: number, to: number): ReportInput {
   return {
     site: carParkSite(park),
@@ -118,7 +126,9 @@ export function carParkReportInput(park: CarPark, from: number, to: number): Rep
     occupancy: [
       {
         zone: 'main',
-        maxHoldMs: READING_HOLD_MS,
+        source: 'feed',
+        feed: BIRMINGHAM_FEED,
+        expected: BIRMINGHAM_WINDOW,
         steps: park.readings.map((r) => ({ at: r.at, present: r.occupancy })),
       },
     ],

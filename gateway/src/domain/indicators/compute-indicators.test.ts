@@ -21,6 +21,7 @@ describe('computeIndicators: a hand-worked day (capacity 10, Asia/Shanghai)', ()
     occupancy: [
       {
         zone: 'z1',
+        holdMinutes: null,
         steps: [
           { at: DAY0, present: 2 },
           { at: DAY0 + 8 * H, present: 9 },
@@ -132,7 +133,7 @@ describe('computeIndicators: capacity versions', () => {
     // Two days, A = 5 throughout; from day 2 12:00 the zone shrinks to 5 spaces (works).
     const input = {
       ...emptyInput(site, DAY0, DAY0 + 48 * H),
-      occupancy: [{ zone: 'z1', steps: [{ at: DAY0 - H, present: 5 }] }],
+      occupancy: [{ zone: 'z1', holdMinutes: null, steps: [{ at: DAY0 - H, present: 5 }] }],
       capacityVersions: [{ zone: 'z1', from: DAY0 + 36 * H, capacity: 5 }],
     };
     const r = computeIndicators(input);
@@ -149,7 +150,7 @@ describe('computeIndicators: capacity versions', () => {
     const site = fixtureSite([10]);
     const input = {
       ...emptyInput(site, DAY0, DAY0 + 24 * H),
-      occupancy: [{ zone: 'z1', steps: [{ at: DAY0, present: 2 }] }],
+      occupancy: [{ zone: 'z1', holdMinutes: null, steps: [{ at: DAY0, present: 2 }] }],
       capacityVersions: [
         { zone: 'z1', from: DAY0 + 6 * H, capacity: 0 },
         { zone: 'z1', from: DAY0 + 12 * H, capacity: 10 },
@@ -173,6 +174,7 @@ describe('computeIndicators: time zone and missing data', () => {
       occupancy: [
         {
           zone: 'z1',
+          holdMinutes: null,
           steps: [
             { at: DAY0, present: 0 },
             { at: nightStart, present: 4 },
@@ -196,7 +198,10 @@ describe('computeIndicators: time zone and missing data', () => {
     const from = localToEpoch('Europe/London', 2016, 10, 29);
     const to = localToEpoch('Europe/London', 2016, 11, 1);
     expect(to - from).toBe(73 * H);
-    const input = { ...emptyInput(site, from, to), occupancy: [{ zone: 'z1', steps: [{ at: from, present: 1 }] }] };
+    const input = {
+      ...emptyInput(site, from, to),
+      occupancy: [{ zone: 'z1', holdMinutes: null, steps: [{ at: from, present: 1 }] }],
+    };
     const r = computeIndicators(input);
     expect(r.site.detail?.days.map((d) => [d.date, d.saturationHours])).toEqual([
       ['2016-10-29', 24],
@@ -212,6 +217,7 @@ describe('computeIndicators: time zone and missing data', () => {
       occupancy: [
         {
           zone: 'z1',
+          holdMinutes: null,
           steps: [
             { at: DAY0, present: 5 },
             { at: DAY0 + 12 * H, present: null },
@@ -227,7 +233,7 @@ describe('computeIndicators: time zone and missing data', () => {
     expect(r.dataQuality.flags[0]?.zh).toContain('75%');
   });
 
-  it('trusts a polled reading only for maxHoldMs', () => {
+  it('a reading holds only as long as the zone says (holdMinutes)', () => {
     const site = fixtureSite([10]);
     // Readings at 08:00 and 08:30 held 45 min each: known 08:00–09:15.
     const input = {
@@ -235,7 +241,7 @@ describe('computeIndicators: time zone and missing data', () => {
       occupancy: [
         {
           zone: 'z1',
-          maxHoldMs: 0.75 * H,
+          holdMinutes: 45,
           steps: [
             { at: DAY0 + 8 * H, present: 10 },
             { at: DAY0 + 8.5 * H, present: 6 },
@@ -258,8 +264,8 @@ describe('computeIndicators: time zone and missing data', () => {
     const input = {
       ...emptyInput(site, DAY0, DAY0 + 24 * H),
       occupancy: [
-        { zone: 'z1', steps: [{ at: DAY0, present: 10 }] },
-        { zone: 'z2', steps: [{ at: DAY0 + 12 * H, present: 0 }] },
+        { zone: 'z1', holdMinutes: null, steps: [{ at: DAY0, present: 10 }] },
+        { zone: 'z2', holdMinutes: null, steps: [{ at: DAY0 + 12 * H, present: 0 }] },
       ],
     };
     const r = computeIndicators(input, definitionsWith({ saturationThreshold: 0.5 }));

@@ -4,9 +4,10 @@ import { difficultyIndex } from './difficulty-index.ts';
 import { dataQuality, facilityCompliance } from './facility-figures.ts';
 import type { CapacityVersion, ReportInput, SessionRecord } from './indicator-input.ts';
 import type { IndicatorResult, ZoneFigures } from './indicator-result.ts';
-import { DAY_MS, OffsetTimeline } from './local-time.ts';
+import { DAY_MS, MINUTE_MS, OffsetTimeline } from './local-time.ts';
 import { occupancyFigures } from './occupancy-figures.ts';
 import { capacityIntegral, sumPiecewise, zonePiecewise } from './occupancy-series.ts';
+import { expectedIntervals, type SourceRule, sourceRule } from './source-rules.ts';
 
 function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -41,9 +42,19 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
   const versionsByZone = groupBy(input.capacityVersions, zoneOfVersion);
   const sessionsByZone = groupBy(input.sessions, zoneOfSession);
 
-  const pieces = site.zones.map((zone) =>
-    zonePiecewise(occupancyByZone.get(zone.id), zone.capacity, versionsByZone.get(zone.id) ?? [], from, to),
-  );
+  const rules = site.zones.map((zone) => sourceRule(occupancyByZone.get(zone.id), params.hold));
+  const pieces = site.zones.map((zone, k) => {
+    const occupancy = occupancyByZone.get(zone.id);
+    return zonePiecewise(
+      occupancy,
+      zone.capacity,
+      versionsByZone.get(zone.id) ?? [],
+      from,
+      to,
+      ((rules[k] as SourceRule).holdMinutes ?? Number.POSITIVE_INFINITY) * MINUTE_MS,
+      expectedIntervals(occupancy?.expected, from, to, site.timeZone),
+    );
+  });
   const zones: ZoneFigures[] = site.zones.map((zone, k) => {
     const p = pieces[k]!;
     const capInt = capacityIntegral(p);
@@ -52,6 +63,7 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
     return {
       zone: zone.id,
       name: zone.name,
+      rule: rules[k] as SourceRule,
       ...occupancyFigures(p, offsets, params, false),
       spaceHourUtilisation:
         capInt > 0 && zoneSessions.length > 0 ? clippedDwell(zoneSessions, from, to) / capInt : null,

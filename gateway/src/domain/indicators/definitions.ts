@@ -34,6 +34,22 @@ export const FacilityStandard = z.object({
 });
 export type FacilityStandard = z.infer<typeof FacilityStandard>;
 
+/** Where a zone's occupancy readings come from; each kind has its own hold rule (#12.1). */
+export const SourceKind = z.enum(['sensor', 'count', 'feed']);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+/**
+ * How long a reading counts when no newer one follows, per source: space sensors and the gate count are recorded by
+ * the gateway every minute, so a silence of this long is the gateway or the sensors not reporting; an imported feed
+ * without a known sampling interval is trusted this long (with one, one interval at most).
+ */
+export const HoldRules = z.object({
+  sensorMinutes: z.number().positive().default(15),
+  countMinutes: z.number().positive().default(15),
+  feedMinutes: z.number().positive().default(60),
+});
+export type HoldRules = z.infer<typeof HoldRules>;
+
 export const IndicatorParameters = z.object({
   saturationThreshold: z.number().gt(0).max(2).default(0.85),
   peakWindowMinutes: z.literal(15).default(15),
@@ -44,6 +60,7 @@ export const IndicatorParameters = z.object({
   /** |gate count − sensor count| above this many vehicles counts as a disagreement. */
   disagreementTolerance: z.number().int().min(0).default(2),
   facilityStandard: FacilityStandard.default(FacilityStandard.parse({})),
+  hold: HoldRules.default(HoldRules.parse({})),
 });
 export type IndicatorParameters = z.infer<typeof IndicatorParameters>;
 
@@ -69,7 +86,7 @@ const d = (zh: string, en: string, unit: string, formulaZh: string, formulaEn: s
 });
 
 export const DEFINITIONS: IndicatorDefinitions = {
-  version: 1,
+  version: 2,
   indicators: {
     meanOccupancy: d(
       '平均占用率',
@@ -180,8 +197,8 @@ export const DEFINITIONS: IndicatorDefinitions = {
       '数据完整度',
       'Report completeness',
       'ratio',
-      '有占用数据的时长 / 本期时长（缺失时段列出，不作插补）',
-      'time covered by occupancy data / period length (gaps are listed, never filled in)',
+      '应有观测时段内有占用数据的时长 / 应有观测时长（传感器和道闸全天；导入数据按其发布时段）；缺失时段列出，不作插补',
+      'time with occupancy data inside the expected observation window / that window (sensors and gates: all day; an imported feed: its published hours); gaps are listed, never filled in',
     ),
     difficultyIndex: d(
       '停车难指数',

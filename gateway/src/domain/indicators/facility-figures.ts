@@ -77,6 +77,9 @@ export function facilityCompliance(
   ];
 }
 
+/** Completeness below which a report warns that its data is thin (the gaps are listed either way). */
+export const LOW_COVERAGE = 0.98;
+
 export function dataQuality(
   site: Site,
   from: number,
@@ -110,10 +113,11 @@ export function dataQuality(
   const samples = disagreement.filter((s) => s.at >= from && s.at < to);
   const diffs = samples.map((s) => Math.abs(s.gateCount - s.sensorCount));
   const flags: { zh: string; en: string }[] = [];
-  if (completeness < 0.999) {
+  // A few minutes before a feed's first reading of the day are no reason to doubt the report: warn below 98%.
+  if (completeness < LOW_COVERAGE) {
     flags.push({
-      zh: `占用数据仅覆盖本期的${pct(completeness)}，缺失时段未作插补`,
-      en: `occupancy data covers only ${pct(completeness)} of the period; gaps are not filled in`,
+      zh: `占用数据仅覆盖应有观测时段的${pct(completeness)}，缺失时段未作插补`,
+      en: `occupancy data covers only ${pct(completeness)} of the expected observation time; gaps are not filled in`,
     });
   }
   const availability = sensors.size > 0 ? 1 - down / (sensors.size * (to - from)) : null;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Site } from '../site.ts';
+import { SourceKind } from './definitions.ts';
 
 const EpochMs = z.number().int();
 
@@ -11,12 +12,33 @@ export const OccupancyStep = z.object({
 });
 export type OccupancyStep = z.infer<typeof OccupancyStep>;
 
+const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'must be HH:MM (00:00–24:00)' });
+
+/** A local daily window, e.g. 08:00–16:30; `from` after `to` runs past midnight. */
+export const DailyWindow = z.object({ from: TimeOfDay, to: TimeOfDay });
+export type DailyWindow = z.infer<typeof DailyWindow>;
+
 export const ZoneOccupancy = z.object({
   zone: z.string(),
   /** Sorted by `at`. The last step at or before the period start gives A(start); none = unknown. */
   steps: z.array(OccupancyStep),
-  /** A reading is trusted for at most this long when no newer one arrives (polled feeds); absent = until the next step. */
-  maxHoldMs: z.number().int().positive().optional(),
+  /** Where the readings come from (default `count`): it decides how long a reading holds (#12.1). */
+  source: SourceKind.optional(),
+  /**
+   * How long a reading holds, overriding the source's rule: null for a change log (each step holds until the next, the
+   * recorder marks unknown stretches with `present: null`). Printed on the report like the rule it replaces.
+   */
+  holdMinutes: z.number().positive().nullable().optional(),
+  /**
+   * An imported feed's sampling interval, and how much later than the interval its readings may be stamped: a reading
+   * holds one interval (plus that tolerance) at most.
+   */
+  feed: z.object({ intervalMinutes: z.number().positive(), toleranceMinutes: z.number().min(0).default(0) }).optional(),
+  /**
+   * The local daily windows the source is expected to observe (a feed published 08:00–16:30); completeness and gaps
+   * are measured against them (#12.2). Absent: all day (sensors and the gate count).
+   */
+  expected: z.array(DailyWindow).min(1).optional(),
 });
 export type ZoneOccupancy = z.infer<typeof ZoneOccupancy>;
 

@@ -23,10 +23,14 @@ export const OccupancyFigures = z.object({
   nightOccupancy: Ratio,
   saturationHours: z.number(),
   overflowHours: z.number(),
+  /** Covered hours / expected hours (#12.2). */
   completeness: z.number(),
+  /** Hours the source was expected to observe that have data. */
   coveredHours: z.number(),
+  /** Hours the source was expected to observe (its daily windows within the period; all of it for sensors and gates). */
+  expectedHours: z.number(),
   gapCount: z.number().int(),
-  /** The first 50 intervals without occupancy data. */
+  /** The first 50 intervals without occupancy data where the source was expected to observe. */
   gaps: z.array(z.object({ from: z.number(), to: z.number() })),
   detail: z
     .object({
@@ -41,9 +45,18 @@ export const OccupancyFigures = z.object({
 });
 export type OccupancyFigures = z.infer<typeof OccupancyFigures>;
 
+/** How a zone's readings were counted (#12.1): the source, how long a reading holds, the expected window. */
+export const SourceRuleFigures = z.object({
+  source: z.enum(['sensor', 'count', 'feed']),
+  holdMinutes: z.number().nullable(),
+  hold: z.object({ zh: z.string(), en: z.string() }),
+  expectedWindow: z.string(),
+});
+
 export const ZoneFigures = OccupancyFigures.extend({
   zone: z.string(),
   name: z.string(),
+  rule: SourceRuleFigures,
   spaceHourUtilisation: Ratio,
   turnover: Ratio,
   sessions: z.number().int(),

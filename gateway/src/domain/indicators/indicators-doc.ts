@@ -1,4 +1,5 @@
 import type { IndicatorDefinitions } from './definitions.ts';
+import { LOW_COVERAGE } from './facility-figures.ts';
 
 /** docs/indicators.md, generated from the definitions so the two cannot drift (a test compares them). */
 export function renderIndicatorsDoc(defs: IndicatorDefinitions): string {
@@ -25,6 +26,25 @@ export function renderIndicatorsDoc(defs: IndicatorDefinitions): string {
     `- 高峰窗口 / peak window: ${p.peakWindowMinutes} min, 最低数据覆盖 / minimum coverage ${p.peakMinCoverage}`,
     `- 夜间 / night: ${p.nightFromHour}:00–${p.nightToHour}:00 (site local time / 小区所在时区)`,
     `- 计数差异容差 / disagreement tolerance: ${p.disagreementTolerance} vehicles`,
+    '',
+    '## 读数保持规则 / How long a reading counts',
+    '',
+    'A(t) 为阶跃函数：每个读数保持到下一个读数，但最长不超过其数据来源的保持时长，超过即为缺失（不作插补）。规则随每份报告列出。',
+    'A(t) is a step function: each reading holds until the next one, but at most for its source’s hold; beyond that the',
+    'data is missing (never filled in). Every report prints the rule each zone used.',
+    '',
+    `- 车位传感器 / space sensors: ${p.hold.sensorMinutes} min（网关每分钟记录 / recorded every minute by the gateway）`,
+    `- 道闸计数 / gate count: ${p.hold.countMinutes} min（网关每分钟记录 / recorded every minute by the gateway）`,
+    `- 导入数据 / imported feed: ${p.hold.feedMinutes} min；已知采样间隔的，最长一个间隔（加其声明的延迟）/ with a known sampling interval, one interval at most (plus the lateness it declares)`,
+    '- 变化记录 / a change log: 保持到下一个读数，缺失时段由记录以空值标出 / until the next reading, missing stretches marked in it',
+    '',
+    '## 完整度 / Completeness',
+    '',
+    '完整度 = 应有观测时段内有数据的时长 / 应有观测时长。传感器和道闸全天（00:00–24:00）应有数据；导入数据按其发布时段（如 08:00–16:30，按小区当地时间，夏令时切换日照常计）。报告给出有数据时长、应有时长和缺失时段列表（JSON、CSV、HTML）。',
+    'Completeness = time with data inside the expected observation window / that window. Sensors and gates are expected',
+    'all day (00:00–24:00); an imported feed over its published hours (e.g. 08:00–16:30, local time, also on a DST',
+    'change day). Reports give covered hours, expected hours and the list of gaps (JSON, CSV and HTML).',
+    `完整度低于 ${LOW_COVERAGE * 100}% 时报告给出数据不足的提示。/ Below ${LOW_COVERAGE * 100}% the report warns that its data is thin.`,
     '',
     '## 停车设施标准 / Facility standard (configurable / 可配置)',
     '',

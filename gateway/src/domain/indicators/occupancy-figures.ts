@@ -19,6 +19,9 @@ interface Quarters {
   ratioInt: Float64Array;
   /** Time with data (including closed zones). */
   known: Float64Array;
+  /** Time the source was expected to observe, and the part of it with data (#12.2). */
+  expected: Float64Array;
+  knownExpected: Float64Array;
   saturated: Float64Array;
   overflow: Float64Array;
 }
@@ -32,6 +35,8 @@ function accumulate(p: Piecewise, theta: number): Quarters {
     ratioTime: new Float64Array(n),
     ratioInt: new Float64Array(n),
     known: new Float64Array(n),
+    expected: new Float64Array(n),
+    knownExpected: new Float64Array(n),
     saturated: new Float64Array(n),
     overflow: new Float64Array(n),
   };
@@ -40,9 +45,12 @@ function accumulate(p: Piecewise, theta: number): Quarters {
   }
   for (let i = 0; i < p.t.length; i++) {
     const a = p.a[i]!;
-    if (Number.isNaN(a)) continue;
-    const c = p.c[i]!;
     const end = p.t[i + 1] ?? p.to;
+    const expected = p.e[i] === 1;
+    if (expected) spread(q, p.t[i]!, end, q.expected);
+    if (Number.isNaN(a)) continue;
+    if (expected) spread(q, p.t[i]!, end, q.knownExpected);
+    const c = p.c[i]!;
     const ratio = c > 0 ? a / c : Number.NaN;
     const saturated = c > 0 && ratio >= theta;
     const overflow = a > c;
@@ -64,6 +72,17 @@ function accumulate(p: Piecewise, theta: number): Quarters {
   return q;
 }
 
+/** Adds the time of [s, end) to `into`, quarter by quarter. */
+function spread(q: Quarters, from: number, end: number, into: Float64Array): void {
+  let s = from;
+  while (s < end) {
+    const k = Math.floor((s - q.q0) / QUARTER_MS);
+    const e = Math.min(end, q.q0 + (k + 1) * QUARTER_MS);
+    into[k]! += e - s;
+    s = e;
+  }
+}
+
 function ratioOrNull(num: number, den: number): number | null {
   return den > 0 ? num / den : null;
 }
@@ -72,6 +91,8 @@ interface Totals {
   ratioInt: number;
   ratioTime: number;
   known: number;
+  expected: number;
+  knownExpected: number;
   len: number;
   saturated: number;
   overflow: number;
@@ -80,13 +101,26 @@ interface Totals {
 }
 
 function emptyTotals(): Totals {
-  return { ratioInt: 0, ratioTime: 0, known: 0, len: 0, saturated: 0, overflow: 0, peak: null, peakAt: null };
+  return {
+    ratioInt: 0,
+    ratioTime: 0,
+    known: 0,
+    expected: 0,
+    knownExpected: 0,
+    len: 0,
+    saturated: 0,
+    overflow: 0,
+    peak: null,
+    peakAt: null,
+  };
 }
 
 function addQuarter(t: Totals, q: Quarters, k: number, minCoverage: number): void {
   t.ratioInt += q.ratioInt[k]!;
   t.ratioTime += q.ratioTime[k]!;
   t.known += q.known[k]!;
+  t.expected += q.expected[k]!;
+  t.knownExpected += q.knownExpected[k]!;
   t.len += q.len[k]!;
   t.saturated += q.saturated[k]!;
   t.overflow += q.overflow[k]!;
@@ -126,7 +160,7 @@ export function occupancyFigures(
       peakOccupancy: day.peak,
       saturationHours: day.saturated / HOUR_MS,
       overflowHours: day.overflow / HOUR_MS,
-      completeness: ratioOrNull(day.known, day.len) ?? 0,
+      completeness: ratioOrNull(day.knownExpected, day.expected) ?? 0,
     });
   };
   for (let k = 0; k < q.len.length; k++) {
@@ -165,8 +199,10 @@ export function occupancyFigures(
     nightOccupancy: ratioOrNull(night.ratioInt, night.ratioTime),
     saturationHours: all.saturated / HOUR_MS,
     overflowHours: all.overflow / HOUR_MS,
-    completeness: all.known / periodMs,
-    coveredHours: all.known / HOUR_MS,
+    // Against the time the source was expected to observe, not the whole period (#12.2).
+    completeness: ratioOrNull(all.knownExpected, all.expected) ?? 0,
+    coveredHours: all.knownExpected / HOUR_MS,
+    expectedHours: all.expected / HOUR_MS,
     gapCount: gapList.length,
     gaps: gapList.slice(0, 50),
     detail: withDetail
