@@ -192,5 +192,17 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
     `${r.index.level?.[lang] ?? ''} ${r.index.reasons[lang]}`,
   ]);
   for (const c of r.index.components) rows.push([s('index'), c.key, c.figure ?? '', c.score, 'score', `w=${c.weight}`]);
+  // What the per-day components were divided by, and the completeness floor (#12.3, #12.8).
+  const b = r.index.basis;
+  rows.push([
+    s('index'),
+    siteName,
+    lang === 'zh' ? '有数据天数' : 'observed days',
+    b.observedDays,
+    lang === 'zh' ? '天' : 'days',
+    lang === 'zh'
+      ? `本期${round(b.localDays)}个自然日；完整度${round(b.completeness)}，低于${b.minCompleteness}不评定等级`
+      : `${round(b.localDays)} local days in the period; completeness ${round(b.completeness)}, no level below ${b.minCompleteness}`,
+  ]);
   return toCsv(HEADERS[lang], rows);
 }

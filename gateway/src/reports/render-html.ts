@@ -170,6 +170,11 @@ export function renderReportHtml(report: Report, lang: Lang = 'zh'): string {
     row([e(d[lang]), e(lang === 'zh' ? d.formulaZh : d.formulaEn), e(d.unit)]),
   );
   const level = r.index.level ? e(r.index.level[lang]) : t.noData;
+  const b = r.index.basis;
+  const basisText =
+    lang === 'zh'
+      ? `日均分项按有数据的天数计：${num(b.observedDays, 1)}天（本期${num(b.localDays, 1)}个自然日）；数据完整度${pct(b.completeness)}，低于${pct(b.minCompleteness)}不评定等级`
+      : `per-day components divide by the days with data: ${num(b.observedDays, 1)} (of ${num(b.localDays, 1)} local days); completeness ${pct(b.completeness)}, no level below ${pct(b.minCompleteness)}`;
   // How the occupancy figures were counted, beside them (#12.1, #12.2).
   const coverage = r.zones.map((z) =>
     row([
@@ -193,6 +198,7 @@ export function renderReportHtml(report: Report, lang: Lang = 'zh'): string {
 <h2>${t.index}</h2>
 <div class="index"><strong>${r.index.value === null ? '—' : r.index.value.toFixed(1)}</strong> · ${level} · ${e(r.index.reasons[lang])}</div>
 ${gauge}
+<div class="muted">${e(basisText)}</div>
 <h2>${t.figures}</h2>
 <table>${figures.map(([k, v]) => row([k, v])).join('')}</table>
 ${profile}

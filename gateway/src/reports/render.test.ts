@@ -109,6 +109,10 @@ describe('report renderers', () => {
     expect(html).toContain('导入数据：每个读数保持到下一个读数，最长35分钟');
     expect(html).toContain('1.2 h / 8.5 h');
     expect(html).toContain('缺失时段: 2024/03/04 08:35 — 2024/03/04 09:00; 2024/03/04 09:35 — 2024/03/04 16:30');
+    // 70 of 510 expected minutes (14%): below the floor, the index says so and what it divided by (#12.3).
+    expect(html).toContain('日均分项按有数据的天数计：0.1天（本期1.0个自然日）；数据完整度13.7%，低于50.0%不评定等级');
+    expect(html).toContain('数据不足：占用数据仅覆盖应有观测时长的14%（低于50%），不评定等级');
+    expect(csv).toContain('observed days,0.137');
   });
 
   it('English HTML and JSON carry the definitions', () => {

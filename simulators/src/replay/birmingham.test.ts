@@ -148,6 +148,25 @@ describe('Birmingham replay against the file', () => {
     );
   });
 
+  it('NIA North, with data on 9 of the 77 days, gets "not enough data" instead of a level (#12.3)', () => {
+    const days = (park: (typeof data.parks)[number]) =>
+      new Set(park.readings.map((r) => new Date(r.at).toISOString().slice(0, 10))).size;
+    const park = data.parks.find((p) => p.code === 'NIA North')!;
+    expect(days(park)).toBe(9);
+    // The whole file: 2016-10-04 to 2016-12-19, 77 local days.
+    const from = uk(2016, 10, 4);
+    const to = uk(2016, 12, 20);
+    const r = computeIndicators(carParkReportInput(park, from, to));
+    expect(r.index.basis.localDays).toBe(77);
+    expect(r.site.completeness).toBeLessThan(0.5);
+    expect(r.index.value).toBeNull();
+    expect(r.index.level).toBeNull();
+    expect(r.index.reasons.zh).toMatch(/^数据不足：占用数据仅覆盖应有观测时长的\d+%（低于50%），不评定等级$/);
+    // A park with data on most days is rated.
+    const full = data.parks.find((p) => p.code === 'Shopping')!;
+    expect(computeIndicators(carParkReportInput(full, from, to)).index.level).not.toBeNull();
+  });
+
   it('reports the missing day as incomplete instead of averaging over it', () => {
     const park = data.parks.find((p) => p.code === 'Broad Street')!;
     const r = computeIndicators(carParkReportInput(park, uk(2016, 10, 19), uk(2016, 10, 22)));

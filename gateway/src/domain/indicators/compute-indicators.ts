@@ -4,7 +4,7 @@ import { difficultyIndex } from './difficulty-index.ts';
 import { dataQuality, facilityCompliance } from './facility-figures.ts';
 import type { CapacityVersion, ReportInput, SessionRecord } from './indicator-input.ts';
 import type { IndicatorResult, ZoneFigures } from './indicator-result.ts';
-import { DAY_MS, MINUTE_MS, OffsetTimeline } from './local-time.ts';
+import { localDays, MINUTE_MS, OffsetTimeline } from './local-time.ts';
 import { occupancyFigures } from './occupancy-figures.ts';
 import { capacityIntegral, sumPiecewise, zonePiecewise } from './occupancy-series.ts';
 import { expectedIntervals, type SourceRule, sourceRule } from './source-rules.ts';
@@ -84,18 +84,24 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
     spacesPerHousehold: households > 0 ? meanSpaces / households : null,
     vehiclesPerSpace: meanSpaces > 0 ? input.registeredVehicles / meanSpaces : null,
   };
-  const periodDays = (to - from) / DAY_MS;
+  // Per day = per local calendar day with data (#12.3, #12.8): the days' worth of expected observation that was
+  // covered, so missing days are not counted as calm ones and a 25-hour day is one day.
+  const days = localDays(from, to, site.timeZone);
+  const expectedPerDay = siteFigures.expectedHours / days;
+  const observedDays = expectedPerDay > 0 ? siteFigures.coveredHours / expectedPerDay : 0;
+  const perDay = (x: number): number | null => (observedDays > 0 ? x / observedDays : null);
   const index = difficultyIndex(
     defs,
     {
       peakOccupancy: siteFigures.peakOccupancy,
-      saturationHoursPerDay: siteFigures.coveredHours > 0 ? siteFigures.saturationHours / periodDays : null,
+      saturationHoursPerDay: perDay(siteFigures.saturationHours),
       deniedEntryRate: decisions.deniedEntryRate,
       nightOccupancy: siteFigures.nightOccupancy,
       spacesPerHousehold: ratios.spacesPerHousehold,
-      overflowHoursPerDay: siteFigures.coveredHours > 0 ? siteFigures.overflowHours / periodDays : null,
+      overflowHoursPerDay: perDay(siteFigures.overflowHours),
     },
-    periodDays,
+    observedDays,
+    { completeness: siteFigures.completeness, localDays: days },
   );
   return {
     from,

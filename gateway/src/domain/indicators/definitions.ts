@@ -72,6 +72,8 @@ export const IndicatorDefinitions = z.object({
     levels: z.array(IndexLevel),
     /** The index is given only when components with data carry at least this share of the total weight. */
     minWeight: z.number().min(0).max(1),
+    /** …and only when the occupancy data covers at least this share of its expected observation time (#12.3). */
+    minCompleteness: z.number().min(0).max(1),
   }),
   parameters: IndicatorParameters,
 });
@@ -224,6 +226,7 @@ export const DEFINITIONS: IndicatorDefinitions = {
       { key: 'severe', zh: '严重', en: 'severe', from: 75 },
     ],
     minWeight: 0.5,
+    minCompleteness: 0.5,
   },
   parameters: IndicatorParameters.parse({}),
 };

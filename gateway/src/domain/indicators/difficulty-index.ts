@@ -38,11 +38,28 @@ function phrase(key: string, figures: IndexFigures, periodDays: number): { zh: s
   }
 }
 
+function percent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
 /**
  * 停车难指数: weighted mean of the component scores that have data. Reasons list the components scoring at least 50,
- * largest contribution first.
+ * largest contribution first. `observedDays` is what the per-day components were divided by (their phrases give the
+ * totals); below the completeness floor there is no index, only "数据不足" (#12.3).
  */
-export function difficultyIndex(defs: IndicatorDefinitions, figures: IndexFigures, periodDays: number): IndexResult {
+export function difficultyIndex(
+  defs: IndicatorDefinitions,
+  figures: IndexFigures,
+  observedDays: number,
+  coverage: { completeness: number; localDays: number } = { completeness: 1, localDays: observedDays },
+): IndexResult {
+  const floor = defs.index.minCompleteness;
+  const basis = {
+    localDays: coverage.localDays,
+    observedDays,
+    completeness: coverage.completeness,
+    minCompleteness: floor,
+  };
   const components = defs.index.components.map((c) => {
     const figure = figures[c.key] ?? null;
     const s = figure === null ? null : score(figure, c.zero, c.full);
@@ -53,7 +70,8 @@ export function difficultyIndex(defs: IndicatorDefinitions, figures: IndexFigure
   const weight = present.reduce((sum, c) => sum + c.weight, 0);
   const total = components.reduce((sum, c) => sum + c.weight, 0);
   // One or two figures alone would rank a community; below the minimum share of weight there is no index.
-  const enough = weight > 0 && weight >= defs.index.minWeight * total - 1e-9;
+  const thin = coverage.completeness < floor;
+  const enough = !thin && weight > 0 && weight >= defs.index.minWeight * total - 1e-9;
   const value = enough ? present.reduce((sum, c) => sum + (c.contribution ?? 0), 0) / weight : null;
   let level: IndexResult['level'] = null;
   if (value !== null) {
@@ -62,17 +80,21 @@ export function difficultyIndex(defs: IndicatorDefinitions, figures: IndexFigure
   const notable = present
     .filter((c) => (c.score ?? 0) >= 50)
     .sort((x, y) => (y.contribution ?? 0) - (x.contribution ?? 0))
-    .map((c) => phrase(c.key, figures, periodDays));
+    .map((c) => phrase(c.key, figures, observedDays));
   const names = (lang: 'zh' | 'en'): string =>
     missing.map((k) => defs.index.components.find((c) => c.key === k)?.[lang] ?? k).join(lang === 'zh' ? '、' : ', ');
   let zh = notable.length > 0 ? notable.map((p) => p.zh).join('，') : '各项指标正常';
   let en = notable.length > 0 ? notable.map((p) => p.en).join(', ') : 'all indicators within normal range';
-  if (value === null) {
+  if (thin) {
+    // A 4%-complete feed is not "smooth": it is unknown.
+    zh = `数据不足：占用数据仅覆盖应有观测时长的${percent(coverage.completeness)}（低于${percent(floor)}），不评定等级`;
+    en = `not enough data: occupancy data covers only ${percent(coverage.completeness)} of the expected observation time (below ${percent(floor)}); no level given`;
+  } else if (value === null) {
     zh = `数据不足，无法计算（缺少数据：${names('zh')}）`;
     en = `not enough data to compute (no data: ${names('en')})`;
   } else if (missing.length > 0) {
     zh += `（缺少数据：${names('zh')}）`;
     en += ` (no data: ${names('en')})`;
   }
-  return { value, level, components, missing, reasons: { zh, en } };
+  return { value, level, components, missing, reasons: { zh, en }, basis };
 }

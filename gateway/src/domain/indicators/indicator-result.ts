@@ -141,6 +141,16 @@ export const IndexResult = z.object({
   ),
   missing: z.array(z.string()),
   reasons: z.object({ zh: z.string(), en: z.string() }),
+  /**
+   * What the per-day components were divided by (#12.3, #12.8): local calendar days of the period, and the days'
+   * worth of expected observation that had data; the completeness the floor was checked against.
+   */
+  basis: z.object({
+    localDays: z.number(),
+    observedDays: z.number(),
+    completeness: z.number(),
+    minCompleteness: z.number(),
+  }),
 });
 export type IndexResult = z.infer<typeof IndexResult>;
 

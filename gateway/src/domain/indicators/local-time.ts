@@ -114,3 +114,20 @@ export class OffsetTimeline {
 export function wallClock(epochMs: number, offsets: OffsetTimeline): number {
   return epochMs + offsets.at(epochMs);
 }
+
+/**
+ * How many local calendar days [from, to) spans: each local day counts 1 whatever its length (23 or 25 hours on a DST
+ * change), a part of one counts its share of that day (#12.8).
+ */
+export function localDays(from: number, to: number, timeZone: string): number {
+  const first = localParts(from, timeZone);
+  let days = 0;
+  for (let d = 0; ; d++) {
+    const start = localToEpoch(timeZone, first.year, first.month, first.day + d);
+    if (start >= to) break;
+    const end = localToEpoch(timeZone, first.year, first.month, first.day + d + 1);
+    const overlap = Math.min(end, to) - Math.max(start, from);
+    if (overlap > 0) days += overlap / (end - start);
+  }
+  return days;
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { computeIndicators } from './compute-indicators.ts';
+import { emptyInput, fixtureSite } from './indicator-fixtures.ts';
+import type { OccupancyStep } from './indicator-input.ts';
+import { HOUR_MS, localDays, localToEpoch } from './local-time.ts';
+
+const H = HOUR_MS;
+// 2024-03-04 00:00 Asia/Shanghai.
+const DAY0 = Date.UTC(2024, 2, 3, 16);
+
+/** A day of 10 spaces: 9 present (saturated at θ = 0.85) 00:00–12:00, then 5 to midnight. */
+function busyDay(start: number): OccupancyStep[] {
+  return [
+    { at: start, present: 9 },
+    { at: start + 12 * H, present: 5 },
+  ];
+}
+
+function threeDays(steps: OccupancyStep[]) {
+  return computeIndicators({
+    ...emptyInput(fixtureSite([10]), DAY0, DAY0 + 72 * H),
+    // A change log: each reading holds until the next; `present: null` marks where nothing is known.
+    occupancy: [{ zone: 'z1', holdMinutes: null, steps }],
+  });
+}
+
+const saturationPerDay = (r: ReturnType<typeof threeDays>) =>
+  r.index.components.find((c) => c.key === 'saturationHoursPerDay')?.figure;
+
+/** #12.3: per-day figures divide by the days with data, and thin data gets no level. */
+describe('the index divides by observed time and has a completeness floor', () => {
+  it('two days with data of three: 24 saturated hours are 12 a day, not 8', () => {
+    const r = threeDays([...busyDay(DAY0), ...busyDay(DAY0 + 24 * H), { at: DAY0 + 48 * H, present: null }]);
+    expect(r.site.completeness).toBeCloseTo(2 / 3, 12);
+    expect(r.site.saturationHours).toBeCloseTo(24, 12);
+    // 48 covered hours / 24 expected hours a day = 2 observed days; 24 h / 2 = 12 h a day, the component's 100-point.
+    expect(saturationPerDay(r)).toBeCloseTo(12, 12);
+    expect(r.index.components.find((c) => c.key === 'saturationHoursPerDay')?.score).toBeCloseTo(100, 9);
+    expect(r.index.basis).toEqual({ localDays: 3, observedDays: 2, completeness: 2 / 3, minCompleteness: 0.5 });
+    expect(r.index.value).not.toBeNull();
+  });
+
+  it('one day with data of three (33%) is below the 50% floor: 数据不足, no level', () => {
+    const r = threeDays([...busyDay(DAY0), { at: DAY0 + 24 * H, present: null }]);
+    expect(r.site.completeness).toBeCloseTo(1 / 3, 12);
+    expect(r.index.value).toBeNull();
+    expect(r.index.level).toBeNull();
+    expect(r.index.reasons).toEqual({
+      zh: '数据不足：占用数据仅覆盖应有观测时长的33%（低于50%），不评定等级',
+      en: 'not enough data: occupancy data covers only 33% of the expected observation time (below 50%); no level given',
+    });
+  });
+
+  it('a 4%-complete feed is not rated smooth', () => {
+    // One reading at 09:00 of a feed expected 08:00–16:30, held 20 min: 20 of 510 min = 3.9%.
+    const r = computeIndicators({
+      ...emptyInput(fixtureSite([10]), DAY0, DAY0 + 24 * H),
+      occupancy: [
+        {
+          zone: 'z1',
+          source: 'feed',
+          feed: { intervalMinutes: 20, toleranceMinutes: 0 },
+          expected: [{ from: '08:00', to: '16:30' }],
+          steps: [{ at: DAY0 + 9 * H, present: 1 }],
+        },
+      ],
+    });
+    expect(r.site.completeness).toBeCloseTo(20 / 510, 12);
+    expect(r.index.value).toBeNull();
+    expect(r.index.reasons.en).toContain('covers only 4%');
+  });
+});
+
+/** #12.8: a day is a local calendar day, 23 or 25 hours long on a clock change. */
+describe('per-day figures count local calendar days', () => {
+  it.each([
+    ['the 25-hour day (Europe/London 2016-10-30)', 2016, 10, 30, 1],
+    ['the 23-hour day (Europe/London 2016-03-27)', 2016, 3, 27, 1],
+  ])('%s is one day', (_what, y, m, d, days) => {
+    const from = localToEpoch('Europe/London', y, m, d);
+    const to = localToEpoch('Europe/London', y, m, d + 1);
+    expect(localDays(from, to, 'Europe/London')).toBe(days);
+  });
+
+  it('October 2016 in London is 31 days (745 hours); half of a local day counts one half', () => {
+    const from = localToEpoch('Europe/London', 2016, 10, 1);
+    const to = localToEpoch('Europe/London', 2016, 11, 1);
+    expect((to - from) / H).toBe(745);
+    expect(localDays(from, to, 'Europe/London')).toBe(31);
+    expect(localDays(DAY0, DAY0 + 12 * H, 'Asia/Shanghai')).toBe(0.5);
+  });
+
+  it('25 saturated hours on the 25-hour day are 25 a day, not 24', () => {
+    const site = fixtureSite([10], { timeZone: 'Europe/London' });
+    const from = localToEpoch('Europe/London', 2016, 10, 30);
+    const to = localToEpoch('Europe/London', 2016, 10, 31);
+    const r = computeIndicators({
+      ...emptyInput(site, from, to),
+      occupancy: [{ zone: 'z1', holdMinutes: null, steps: [{ at: from, present: 9 }] }],
+    });
+    expect(r.site.saturationHours).toBe(25);
+    expect(r.index.basis).toMatchObject({ localDays: 1, observedDays: 1 });
+    expect(saturationPerDay(r)).toBe(25);
+  });
+});
