@@ -100,7 +100,8 @@ export function figures(segments: Segment[], capacity: number, from: number, to:
     if (end <= s) continue;
     if (s > covered) gapCount++;
     covered = end;
-    const ratio = seg.present / capacity;
+    // Rates capped at capacity; cars beyond it count as overflow (#12.6).
+    const ratio = Math.min(seg.present, capacity) / capacity;
     while (s < end) {
       const k = Math.floor((s - from) / QUARTER_MS);
       const e = Math.min(end, from + (k + 1) * QUARTER_MS);

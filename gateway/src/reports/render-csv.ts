@@ -52,6 +52,14 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
       unit('peakOccupancy'),
       f.peakAt === null ? '' : localDateTime(f.peakAt, report.timeZone, lang),
     ]);
+    rows.push([
+      s(section),
+      subject,
+      n('sustainedOccupancy'),
+      f.sustainedOccupancy,
+      unit('sustainedOccupancy'),
+      `P${Math.round(report.definitions.parameters.sustainedPercentile * 100)}`,
+    ]);
     rows.push([s(section), subject, n('nightOccupancy'), f.nightOccupancy, unit('nightOccupancy'), '']);
     rows.push([
       s(section),
@@ -61,7 +69,17 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
       'h',
       `θ=${report.definitions.parameters.saturationThreshold}`,
     ]);
-    rows.push([s(section), subject, n('overflowHours'), f.overflowHours, 'h', '']);
+    rows.push([
+      s(section),
+      subject,
+      n('overflowHours'),
+      f.overflowHours,
+      'h',
+      // Rates are capped at capacity; the cars beyond it are this figure (#12.6).
+      lang === 'zh'
+        ? `最多超出${f.maxOverflow}辆；占用率按车位数封顶`
+        : `at most ${f.maxOverflow} above capacity; rates capped at capacity`,
+    ]);
     rows.push([
       s(section),
       subject,
@@ -150,6 +168,7 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
   for (const d of r.site.detail?.days ?? []) {
     rows.push([s('day'), d.date, n('meanOccupancy'), d.meanOccupancy, 'ratio', '']);
     rows.push([s('day'), d.date, n('peakOccupancy'), d.peakOccupancy, 'ratio', '']);
+    rows.push([s('day'), d.date, n('sustainedOccupancy'), d.sustainedOccupancy, 'ratio', '']);
     rows.push([s('day'), d.date, n('saturationHours'), d.saturationHours, 'h', '']);
     rows.push([s('day'), d.date, n('overflowHours'), d.overflowHours, 'h', '']);
     rows.push([s('day'), d.date, n('completeness'), d.completeness, 'ratio', '']);

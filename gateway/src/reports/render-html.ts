@@ -127,9 +127,13 @@ export function renderReportHtml(report: Report, lang: Lang = 'zh'): string {
   const figures: [string, string][] = [
     [n('meanOccupancy'), pct(r.site.meanOccupancy)],
     [n('peakOccupancy'), `${pct(r.site.peakOccupancy)}${r.site.peakAt === null ? '' : ` (${when(r.site.peakAt)})`}`],
+    [n('sustainedOccupancy'), pct(r.site.sustainedOccupancy)],
     [n('nightOccupancy'), pct(r.site.nightOccupancy)],
     [n('saturationHours'), `${num(r.site.saturationHours, 1)} h (θ = ${theta})`],
-    [n('overflowHours'), `${num(r.site.overflowHours, 1)} h`],
+    [
+      n('overflowHours'),
+      `${num(r.site.overflowHours, 1)} h · ${lang === 'zh' ? `最多超出${r.site.maxOverflow}辆` : `at most ${r.site.maxOverflow} above capacity`}`,
+    ],
     [n('spaceHourUtilisation'), pct(r.sessions.spaceHourUtilisation)],
     [n('turnover'), num(r.sessions.turnover)],
     [n('meanDwell'), `${num(r.sessions.meanDwellHours, 1)} h`],
@@ -146,6 +150,7 @@ export function renderReportHtml(report: Report, lang: Lang = 'zh'): string {
       num(z.meanCapacity, 0),
       pct(z.meanOccupancy),
       pct(z.peakOccupancy),
+      pct(z.sustainedOccupancy),
       num(z.saturationHours, 1),
       num(z.overflowHours, 1),
       pct(z.completeness),
@@ -201,6 +206,7 @@ ${gauge}
 <div class="muted">${e(basisText)}</div>
 <h2>${t.figures}</h2>
 <table>${figures.map(([k, v]) => row([k, v])).join('')}</table>
+<p class="muted">${lang === 'zh' ? '占用率按车位数封顶（最高100%），停在车位之外的车辆计入超容时长；停车难指数的占用分项用持续占用率，不用高峰。' : 'Occupancy rates are capped at capacity (100% at most); cars beyond the spaces count in the overflow hours. The index reads the sustained occupancy, not the peak.'}</p>
 ${profile}
 ${heat}
 ${detail && detail.days.length > 1 ? days : ''}
@@ -209,7 +215,7 @@ ${denied}
 <table>${row(['', t.source, t.window, t.covered, n('completeness')], true)}${coverage.join('')}${row([e(report.siteName), '', '', `${num(r.site.coveredHours, 1)} h / ${num(r.site.expectedHours, 1)} h`, pct(r.site.completeness)])}</table>
 <p class="muted">${t.gaps}: ${gapList}</p>
 <h2>${t.zones}</h2>
-<table>${row(['', 'C', n('meanOccupancy'), n('peakOccupancy'), n('saturationHours'), n('overflowHours'), n('completeness')], true)}${zones.join('')}</table>
+<table>${row(['', 'C', n('meanOccupancy'), n('peakOccupancy'), n('sustainedOccupancy'), n('saturationHours'), n('overflowHours'), n('completeness')], true)}${zones.join('')}</table>
 <h2>${t.compliance}</h2>
 <table>${row([t.item, t.figure, t.required, t.result, ''], true)}${compliance.join('')}</table>
 <h2>${t.revenue}</h2>

@@ -55,6 +55,8 @@ describe('report renderers', () => {
     expect(csv).toContain('拒绝原因,车位已满,入场拒绝率,0.5,ratio,1');
     // 5 full hours a day (19:00–24:00) at 10/10 over 7 days.
     expect(csv).toContain('饱和时长,35,h');
+    // Full 19:00–24:00 every day: 5 h of 24 (21%) is more than 15% of the quarters, so the sustained level is full (#12.4).
+    expect(csv).toContain('小区,"示范小区 ""A""",持续占用率,1,ratio,P85');
   });
 
   it('HTML is self-contained: inline SVG charts, print CSS, zh-CN, no external URL', () => {
@@ -65,6 +67,7 @@ describe('report renderers', () => {
     expect(html).toContain('饱和热力图');
     expect(html).toContain('入场拒绝（按原因）');
     expect(html).toContain('@media print');
+    expect(html).toContain('占用率按车位数封顶（最高100%）');
     expect(html).toContain(r.indicators.index.reasons.zh);
     expect(html).not.toMatch(/https?:|\/\/[a-z]|<script|<link|src=|url\(/i);
     expect(html).toContain('示范小区 &#34;A&#34;');

@@ -70,11 +70,16 @@ describe('computeIndicators: a hand-worked day (capacity 10, Asia/Shanghai)', ()
   const r = computeIndicators(input);
 
   it('integrates the occupancy step function exactly', () => {
-    // ∫A dt = 2·8 + 9·2 + 11·1 + 5·12 + 8·1 = 113 vehicle-hours; / (10 spaces · 24 h) = 0.470833…
-    expect(r.site.meanOccupancy).toBeCloseTo(113 / 240, 12);
-    // The 15-minute windows 10:00–11:00 hold 11/10.
-    expect(r.site.peakOccupancy).toBeCloseTo(1.1, 12);
+    // Rates are capped at capacity (#12.6): the 11 cars of 10:00–11:00 count 10.
+    // ∫min(A, C) dt = 2·8 + 9·2 + 10·1 + 5·12 + 8·1 = 112 vehicle-hours; / (10 spaces · 24 h) = 0.466…
+    expect(r.site.meanOccupancy).toBeCloseTo(112 / 240, 12);
+    // The 15-minute windows 10:00–11:00 are full: 100%, not 110%; the extra car is overflow.
+    expect(r.site.peakOccupancy).toBeCloseTo(1, 12);
     expect(r.site.peakAt).toBe(DAY0 + 10 * H);
+    expect(r.site.maxOverflow).toBe(1);
+    // Sustained (#12.4): the 96 quarter means sorted are 32 × 0.2, 48 × 0.5, 4 × 0.8, 8 × 0.9, 4 × 1.0; the 85th
+    // percentile is rank ⌈0.85 · 96⌉ = 82: 0.8.
+    expect(r.site.sustainedOccupancy).toBeCloseTo(0.8, 12);
     // Night 22:00–06:00: 2·6 + 5·1 + 8·1 = 25 vehicle-hours over 8 h · 10 spaces.
     expect(r.site.nightOccupancy).toBeCloseTo(25 / 80, 12);
     // ≥ 0.85: 08:00–10:00 (0.9) and 10:00–11:00 (1.1).
@@ -84,8 +89,8 @@ describe('computeIndicators: a hand-worked day (capacity 10, Asia/Shanghai)', ()
     expect(r.site.gapCount).toBe(0);
     expect(r.site.detail?.days).toHaveLength(1);
     expect(r.site.detail?.days[0]?.date).toBe('2024-03-04');
-    // Hour 10 local is all 1.1, hour 9 all 0.9.
-    expect(r.site.detail?.hourlyProfile[10]).toBeCloseTo(1.1, 12);
+    // Hour 10 local is all full (capped), hour 9 all 0.9.
+    expect(r.site.detail?.hourlyProfile[10]).toBeCloseTo(1, 12);
     expect(r.site.detail?.hourlyProfile[9]).toBeCloseTo(0.9, 12);
     // 2024-03-04 is a Monday: weekday row 0 has hours 8, 9 and 10 saturated.
     expect(r.site.detail?.saturationHeatmap[0]?.slice(7, 12)).toEqual([0, 1, 1, 1, 0]);

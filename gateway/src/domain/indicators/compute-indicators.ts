@@ -93,7 +93,7 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
   const index = difficultyIndex(
     defs,
     {
-      peakOccupancy: siteFigures.peakOccupancy,
+      sustainedOccupancy: siteFigures.sustainedOccupancy,
       saturationHoursPerDay: perDay(siteFigures.saturationHours),
       deniedEntryRate: decisions.deniedEntryRate,
       nightOccupancy: siteFigures.nightOccupancy,

@@ -55,6 +55,8 @@ export const IndicatorParameters = z.object({
   peakWindowMinutes: z.literal(15).default(15),
   /** A 15-minute window counts for the peak only when at least this share of it has data. */
   peakMinCoverage: z.number().min(0).max(1).default(0.5),
+  /** The sustained occupancy is this percentile of the 15-minute means (#12.4). */
+  sustainedPercentile: z.number().gt(0).lt(1).default(0.85),
   nightFromHour: z.number().int().min(0).max(23).default(22),
   nightToHour: z.number().int().min(0).max(23).default(6),
   /** |gate count − sensor count| above this many vehicles counts as a disagreement. */
@@ -88,28 +90,35 @@ const d = (zh: string, en: string, unit: string, formulaZh: string, formulaEn: s
 });
 
 export const DEFINITIONS: IndicatorDefinitions = {
-  version: 2,
+  version: 3,
   indicators: {
     meanOccupancy: d(
       '平均占用率',
       'Mean occupancy',
       'ratio',
-      '有数据且C(t)>0的时段内 A(t)/C(t) 的时间加权平均',
-      'time-weighted mean of A(t)/C(t) over the time with data and C(t) > 0',
+      '有数据且C(t)>0的时段内 min(A,C)/C 的时间加权平均（占用率按车位数封顶，超出部分计入超容指标）',
+      'time-weighted mean of min(A, C)/C over the time with data and C(t) > 0 (rates are capped at capacity; cars beyond it count in the overflow figures)',
     ),
     peakOccupancy: d(
       '高峰占用率',
       'Peak occupancy',
       'ratio',
-      '本地时间15分钟窗口内 A/C 平均值的最大值（窗口数据覆盖不足50%不计）',
-      'max over local 15-minute windows of the mean of A/C (windows under 50% data coverage are skipped)',
+      '本地时间15分钟窗口内 min(A,C)/C 平均值的最大值（窗口数据覆盖不足50%不计）；仅供参考，不计入停车难指数',
+      'max over local 15-minute windows of the mean of min(A, C)/C (windows under 50% data coverage are skipped); shown, not used by the index',
+    ),
+    sustainedOccupancy: d(
+      '持续占用率',
+      'Sustained occupancy',
+      'ratio',
+      '各15分钟窗口平均占用率的第85百分位数（最近秩法）：有数据时间中15%处于该水平及以上；单个高峰窗口不能决定它',
+      'the 85th percentile (nearest rank) of the 15-minute mean occupancies: the level held for 15% of the observed time; no single busy window decides it',
     ),
     nightOccupancy: d(
       '夜间占用率',
       'Night occupancy',
       'ratio',
-      '本地22:00–06:00内 A(t)/C(t) 的时间加权平均（反映居民需求）',
-      'time-weighted mean of A(t)/C(t) over local 22:00–06:00 (resident demand)',
+      '本地22:00–06:00内 min(A,C)/C 的时间加权平均（反映居民需求）',
+      'time-weighted mean of min(A, C)/C over local 22:00–06:00 (resident demand)',
     ),
     saturationHours: d(
       '饱和时长',
@@ -122,8 +131,8 @@ export const DEFINITIONS: IndicatorDefinitions = {
       '超容时长',
       'Overflow hours',
       'h',
-      'A(t) > C(t) 的总时长（车辆停在划线车位之外）',
-      'total time with A(t) > C(t) (cars parked outside marked spaces)',
+      'A(t) > C(t) 的总时长（车辆停在划线车位之外），并给出最大超容车辆数 max(A − C)',
+      'total time with A(t) > C(t) (cars parked outside marked spaces), with the most cars above capacity, max(A − C)',
     ),
     spaceHourUtilisation: d(
       '车位时间利用率',
@@ -212,7 +221,7 @@ export const DEFINITIONS: IndicatorDefinitions = {
   },
   index: {
     components: [
-      { key: 'peakOccupancy', weight: 0.25, zero: 0.7, full: 1, zh: '高峰占用率', en: 'peak occupancy' },
+      { key: 'sustainedOccupancy', weight: 0.25, zero: 0.6, full: 1, zh: '持续占用率', en: 'sustained occupancy' },
       { key: 'saturationHoursPerDay', weight: 0.2, zero: 0, full: 12, zh: '日均饱和时长', en: 'saturated hours/day' },
       { key: 'deniedEntryRate', weight: 0.2, zero: 0, full: 0.1, zh: '入场拒绝率', en: 'denied-entry rate' },
       { key: 'nightOccupancy', weight: 0.15, zero: 0.6, full: 1, zh: '夜间占用率', en: 'night occupancy' },

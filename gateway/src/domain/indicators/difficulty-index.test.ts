@@ -6,7 +6,7 @@ import { difficultyIndex } from './difficulty-index.ts';
 import { renderIndicatorsDoc } from './indicators-doc.ts';
 
 const calm = {
-  peakOccupancy: 0.5,
+  sustainedOccupancy: 0.5,
   saturationHoursPerDay: 0,
   deniedEntryRate: 0,
   nightOccupancy: 0.4,
@@ -20,10 +20,14 @@ describe('difficultyIndex', () => {
     const thin = difficultyIndex(DEFINITIONS, { spacesPerHousehold: 0.23, deniedEntryRate: 0 }, 1);
     expect(thin.value).toBeNull();
     expect(thin.level).toBeNull();
-    expect(thin.reasons.zh).toMatch(/^数据不足，无法计算（缺少数据：高峰占用率/);
-    // Add peak occupancy (0.25): 0.55 ≥ 0.5, so the index is the weighted mean of the three.
-    const enough = difficultyIndex(DEFINITIONS, { spacesPerHousehold: 0.5, deniedEntryRate: 0, peakOccupancy: 0.7 }, 1);
-    // scores: space ratio 100 (at its 100-point), denied 0, peak 0 → (0.1·100) / 0.55 = 18.18…
+    expect(thin.reasons.zh).toMatch(/^数据不足，无法计算（缺少数据：持续占用率/);
+    // Add sustained occupancy (0.25): 0.55 ≥ 0.5, so the index is the weighted mean of the three.
+    const enough = difficultyIndex(
+      DEFINITIONS,
+      { spacesPerHousehold: 0.5, deniedEntryRate: 0, sustainedOccupancy: 0.6 },
+      1,
+    );
+    // scores: space ratio 100 (at its 100-point), denied 0, sustained 0 (at its 0-point) → (0.1·100) / 0.55 = 18.18…
     expect(enough.value).toBeCloseTo(1000 / 55, 9);
     expect(enough.level?.key).toBe('smooth');
   });
@@ -39,7 +43,7 @@ describe('difficultyIndex', () => {
     const r = difficultyIndex(
       DEFINITIONS,
       {
-        peakOccupancy: 1.02,
+        sustainedOccupancy: 1,
         saturationHoursPerDay: 12,
         deniedEntryRate: 0.2,
         nightOccupancy: 1,
@@ -53,33 +57,33 @@ describe('difficultyIndex', () => {
   });
 
   it('works a mixed week by hand and names the reasons, largest contribution first', () => {
-    // peak 0.97 → (0.97−0.7)/0.3 = 90 × 0.25 = 22.5; saturation 41 h / 7 d = 5.857 h/d → 48.81 × 0.2 = 9.762;
-    // denied 0.06 → 60 × 0.2 = 12; the rest score 0. Index = 44.262 → 一般 (25 ≤ x < 50).
+    // sustained 0.97 → (0.97−0.6)/0.4 = 92.5 × 0.25 = 23.125; saturation 41 h / 7 d = 5.857 h/d → 48.81 × 0.2 =
+    // 9.762; denied 0.06 → 60 × 0.2 = 12; the rest score 0. Index = 44.887 → 一般 (25 ≤ x < 50).
     const r = difficultyIndex(
       DEFINITIONS,
-      { ...calm, peakOccupancy: 0.97, saturationHoursPerDay: 41 / 7, deniedEntryRate: 0.06 },
+      { ...calm, sustainedOccupancy: 0.97, saturationHoursPerDay: 41 / 7, deniedEntryRate: 0.06 },
       7,
     );
-    expect(r.value).toBeCloseTo(22.5 + (41 / 7 / 12) * 100 * 0.2 + 12, 9);
+    expect(r.value).toBeCloseTo(23.125 + (41 / 7 / 12) * 100 * 0.2 + 12, 9);
     expect(r.level?.zh).toBe('一般');
-    expect(r.reasons.zh).toBe('高峰占用率97%，6%的入场车辆被拒');
-    expect(r.reasons.en).toBe('peak occupancy 97%, 6% of entries turned away');
+    expect(r.reasons.zh).toBe('持续占用率97%，6%的入场车辆被拒');
+    expect(r.reasons.en).toBe('sustained occupancy 97%, 6% of entries turned away');
   });
 
   it('names the saturation hours of the period when they matter', () => {
-    const r = difficultyIndex(DEFINITIONS, { ...calm, peakOccupancy: 0.97, saturationHoursPerDay: 8 }, 7);
-    // saturation 8/12 → 66.7 × 0.2 = 13.3 < peak 22.5: peak first; 22.5 + 13.3 = 35.8 → 一般.
-    expect(r.reasons.zh).toBe('高峰占用率97%，饱和56小时');
-    expect(r.value).toBeCloseTo(22.5 + (8 / 12) * 100 * 0.2, 9);
+    const r = difficultyIndex(DEFINITIONS, { ...calm, sustainedOccupancy: 0.97, saturationHoursPerDay: 8 }, 7);
+    // saturation 8/12 → 66.7 × 0.2 = 13.3 < sustained 23.125: sustained first; 23.125 + 13.3 = 36.5 → 一般.
+    expect(r.reasons.zh).toBe('持续占用率97%，饱和56小时');
+    expect(r.value).toBeCloseTo(23.125 + (8 / 12) * 100 * 0.2, 9);
     expect(r.level?.zh).toBe('一般');
   });
 
   it('leaves out components without data and says so', () => {
-    const r = difficultyIndex(DEFINITIONS, { ...calm, deniedEntryRate: null, peakOccupancy: 1 }, 1);
+    const r = difficultyIndex(DEFINITIONS, { ...calm, deniedEntryRate: null, sustainedOccupancy: 1 }, 1);
     // Only the present weights count: 0.25 × 100 / (1 − 0.2) = 31.25.
     expect(r.value).toBeCloseTo(31.25, 9);
     expect(r.missing).toEqual(['deniedEntryRate']);
-    expect(r.reasons.zh).toBe('高峰占用率100%（缺少数据：入场拒绝率）');
+    expect(r.reasons.zh).toBe('持续占用率100%（缺少数据：入场拒绝率）');
   });
 
   it('has weights that sum to 1 and ordered level thresholds', () => {

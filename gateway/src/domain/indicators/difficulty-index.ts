@@ -23,6 +23,8 @@ function phrase(key: string, figures: IndexFigures, periodDays: number): { zh: s
   switch (key) {
     case 'peakOccupancy':
       return { zh: `高峰占用率${pct(f)}`, en: `peak occupancy ${pct(f)}` };
+    case 'sustainedOccupancy':
+      return { zh: `持续占用率${pct(f)}`, en: `sustained occupancy ${pct(f)}` };
     case 'saturationHoursPerDay':
       return { zh: `饱和${hours(f * periodDays)}小时`, en: `${hours(f * periodDays)} saturated hours` };
     case 'deniedEntryRate':

@@ -103,3 +103,45 @@ describe('per-day figures count local calendar days', () => {
     expect(saturationPerDay(r)).toBe(25);
   });
 });
+
+/** #12.4: the occupancy component is a sustained level, so one busy quarter-hour cannot decide the level. */
+describe('the index reads sustained occupancy, not the peak', () => {
+  // 10 spaces for 5 households (2 a household: that component scores 0); no gate decisions (the denied-entry
+  // component has no data, weight 0.2 left out).
+  const site = fixtureSite([10], { households: 5 });
+  const dayWith = (busy: { from: number; hours: number }) =>
+    computeIndicators({
+      ...emptyInput(site, DAY0, DAY0 + 24 * H),
+      occupancy: [
+        {
+          zone: 'z1',
+          holdMinutes: null,
+          steps: [
+            { at: DAY0, present: 5 },
+            { at: DAY0 + busy.from * H, present: 10 },
+            { at: DAY0 + (busy.from + busy.hours) * H, present: 5 },
+          ],
+        },
+      ],
+    });
+
+  it('one full quarter-hour: peak 100%, sustained 50%, the index stays 畅通', () => {
+    const r = dayWith({ from: 12, hours: 0.25 });
+    expect(r.site.peakOccupancy).toBe(1);
+    // 95 quarters at 0.5 and one at 1.0: rank ⌈0.85 · 96⌉ = 82 is 0.5.
+    expect(r.site.sustainedOccupancy).toBe(0.5);
+    const score = (key: string) => r.index.components.find((c) => c.key === key)?.score;
+    expect(score('sustainedOccupancy')).toBe(0);
+    // Saturated 0.25 h a day → 0.25/12 × 100 = 2.083 × 0.2; night 0.5 → 0; overflow 0; space ratio 0; over the 0.8
+    // of weight with data: 0.5208. (Read by the peak, 100 × 0.25 would have made it 31.8, 一般.)
+    expect(r.index.value).toBeCloseTo((0.2 * (0.25 / 12) * 100) / 0.8, 9);
+    expect(r.index.level?.key).toBe('smooth');
+  });
+
+  it('full for 4 hours (17% of the day) is a sustained 100%', () => {
+    const r = dayWith({ from: 10, hours: 4 });
+    // 80 quarters at 0.5, 16 at 1.0: rank 82 is 1.0.
+    expect(r.site.sustainedOccupancy).toBe(1);
+    expect(r.index.components.find((c) => c.key === 'sustainedOccupancy')?.score).toBe(100);
+  });
+});

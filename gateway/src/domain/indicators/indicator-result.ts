@@ -8,6 +8,7 @@ export const DayFigures = z.object({
   start: z.number(),
   meanOccupancy: Ratio,
   peakOccupancy: Ratio,
+  sustainedOccupancy: Ratio,
   saturationHours: z.number(),
   overflowHours: z.number(),
   completeness: z.number(),
@@ -20,6 +21,10 @@ export const OccupancyFigures = z.object({
   peakOccupancy: Ratio,
   /** Start of the peak 15-minute window. */
   peakAt: z.number().nullable(),
+  /** The 85th percentile of the 15-minute means: a level held for 15% of the observed time (#12.4). */
+  sustainedOccupancy: Ratio,
+  /** The most vehicles above capacity at any instant (rates are capped at capacity, #12.6). */
+  maxOverflow: z.number(),
   nightOccupancy: Ratio,
   saturationHours: z.number(),
   overflowHours: z.number(),

@@ -24,6 +24,8 @@ interface Quarters {
   knownExpected: Float64Array;
   saturated: Float64Array;
   overflow: Float64Array;
+  /** The most vehicles above capacity at any instant with data. */
+  maxOverflow: number;
 }
 
 function accumulate(p: Piecewise, theta: number): Quarters {
@@ -39,6 +41,7 @@ function accumulate(p: Piecewise, theta: number): Quarters {
     knownExpected: new Float64Array(n),
     saturated: new Float64Array(n),
     overflow: new Float64Array(n),
+    maxOverflow: 0,
   };
   for (let k = 0; k < n; k++) {
     q.len[k] = Math.min(p.to, q0 + (k + 1) * QUARTER_MS) - Math.max(p.from, q0 + k * QUARTER_MS);
@@ -51,9 +54,12 @@ function accumulate(p: Piecewise, theta: number): Quarters {
     if (Number.isNaN(a)) continue;
     if (expected) spread(q, p.t[i]!, end, q.knownExpected);
     const c = p.c[i]!;
-    const ratio = c > 0 ? a / c : Number.NaN;
+    // Rates are capped at capacity (#12.6): cars beyond the marked spaces count in the overflow figures, not as
+    // occupancy above 100%.
+    const ratio = c > 0 ? Math.min(a, c) / c : Number.NaN;
     const saturated = c > 0 && ratio >= theta;
     const overflow = a > c;
+    if (overflow && a - c > q.maxOverflow) q.maxOverflow = a - c;
     let s = p.t[i]!;
     while (s < end) {
       const k = Math.floor((s - q0) / QUARTER_MS);
@@ -83,6 +89,16 @@ function spread(q: Quarters, from: number, end: number, into: Float64Array): voi
   }
 }
 
+/**
+ * The level the site is at or above for (1 − p) of its observed quarter hours: the p-th percentile (nearest rank) of
+ * the 15-minute means (#12.4). One full quarter cannot move it; a full share of the day does.
+ */
+export function sustainedLevel(means: readonly number[], p: number): number | null {
+  if (means.length === 0) return null;
+  const sorted = [...means].sort((x, y) => x - y);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] as number;
+}
+
 function ratioOrNull(num: number, den: number): number | null {
   return den > 0 ? num / den : null;
 }
@@ -98,6 +114,8 @@ interface Totals {
   overflow: number;
   peak: number | null;
   peakAt: number | null;
+  /** Means of the quarters with enough data, for the sustained level (#12.4). */
+  means: number[];
 }
 
 function emptyTotals(): Totals {
@@ -112,6 +130,7 @@ function emptyTotals(): Totals {
     overflow: 0,
     peak: null,
     peakAt: null,
+    means: [],
   };
 }
 
@@ -127,6 +146,7 @@ function addQuarter(t: Totals, q: Quarters, k: number, minCoverage: number): voi
   const len = q.len[k]!;
   if (len > 0 && q.ratioTime[k]! >= minCoverage * len) {
     const mean = q.ratioInt[k]! / q.ratioTime[k]!;
+    t.means.push(mean);
     if (t.peak === null || mean > t.peak) {
       t.peak = mean;
       t.peakAt = q.q0 + k * QUARTER_MS;
@@ -158,6 +178,7 @@ export function occupancyFigures(
       start: dayStart,
       meanOccupancy: ratioOrNull(day.ratioInt, day.ratioTime),
       peakOccupancy: day.peak,
+      sustainedOccupancy: sustainedLevel(day.means, params.sustainedPercentile),
       saturationHours: day.saturated / HOUR_MS,
       overflowHours: day.overflow / HOUR_MS,
       completeness: ratioOrNull(day.knownExpected, day.expected) ?? 0,
@@ -196,6 +217,8 @@ export function occupancyFigures(
     meanOccupancy: ratioOrNull(all.ratioInt, all.ratioTime),
     peakOccupancy: all.peak,
     peakAt: all.peakAt,
+    sustainedOccupancy: sustainedLevel(all.means, params.sustainedPercentile),
+    maxOverflow: q.maxOverflow,
     nightOccupancy: ratioOrNull(night.ratioInt, night.ratioTime),
     saturationHours: all.saturated / HOUR_MS,
     overflowHours: all.overflow / HOUR_MS,
