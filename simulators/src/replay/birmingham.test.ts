@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeIndicators } from '../../../gateway/src/domain/indicators/compute-indicators.ts';
-import { carParkReportInput, DEFAULT_BIRMINGHAM_CSV, gateCountEvents, loadBirmingham } from './birmingham.ts';
+import {
+  carParkReportInput,
+  DEFAULT_BIRMINGHAM_CSV,
+  gateCountEvents,
+  loadBirmingham,
+  parseBirmingham,
+} from './birmingham.ts';
 
 const H = 3_600_000;
 const Q = 15 * 60_000;
@@ -167,6 +173,25 @@ describe('Birmingham replay against the file', () => {
     // A park with data on most days is rated.
     const full = data.parks.find((p) => p.code === 'Shopping')!;
     expect(computeIndicators(carParkReportInput(full, from, to)).index.level).not.toBeNull();
+  });
+
+  it('takes capacity from every row: a change is a capacity version, and each interval is rated against its own (#12.7)', () => {
+    const text = [
+      'SystemCodeNumber,Capacity,Occupancy,LastUpdated',
+      'TEST01,100,50,2016-11-15 08:00:00',
+      'TEST01,100,50,2016-11-15 08:30:00',
+      'TEST01,80,60,2016-11-15 09:00:00',
+      'TEST01,80,80,2016-11-15 09:30:00',
+    ].join('\n');
+    const park = parseBirmingham(text).parks[0]!;
+    expect(park.capacity).toBe(100);
+    expect(park.capacityChanges).toEqual([{ at: uk(2016, 11, 15, 9), capacity: 80 }]);
+    const r = computeIndicators(carParkReportInput(park, uk(2016, 11, 15), uk(2016, 11, 16)));
+    // Each reading held 35 min at most: 08:00–09:00 at 50/100, 09:00–09:30 at 60/80, 09:30–10:05 at 80/80.
+    // Mean (0.5·60 + 0.75·30 + 1·35) / 125 min = 0.7 (with the first row's 100 spaces throughout it read 0.608).
+    expect(r.site.meanOccupancy).toBeCloseTo(87.5 / 125, 12);
+    // At or above 0.85 only 09:30–10:05 (80 of 80): 35 min.
+    expect(r.site.saturationHours).toBeCloseTo(35 / 60, 12);
   });
 
   it('reports the missing day as incomplete instead of averaging over it', () => {

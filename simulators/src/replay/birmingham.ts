@@ -26,9 +26,12 @@ export interface CarPark {
   code: string;
   /** The code made safe for MQTT topics and site ids. */
   siteId: string;
+  /** The capacity of the first row; later rows may change it (`capacityChanges`). */
   capacity: number;
   /** Sorted by time, duplicates dropped, negatives clamped to 0; above capacity kept (overflow). */
   readings: { at: number; occupancy: number }[];
+  /** Every row whose capacity differs from the row before it: the capacity from then on (#12.7). */
+  capacityChanges: { at: number; capacity: number }[];
 }
 
 export interface BirminghamData {
@@ -51,7 +54,7 @@ export function siteIdOf(code: string): string {
 export function parseBirmingham(text: string): BirminghamData {
   const stats = { rows: 0, duplicatesDropped: 0, negativeClamped: 0, overCapacity: 0, badRows: 0 };
   const seen = new Set<string>();
-  const parks = new Map<string, CarPark>();
+  const byCode = new Map<string, { at: number; occupancy: number; capacity: number }[]>();
   const lines = text.split('\n');
   for (let i = 1; i < lines.length; i++) {
     const line = (lines[i] as string).trim();
@@ -77,15 +80,30 @@ export function parseBirmingham(text: string): BirminghamData {
     if (occupancy > capacity) stats.overCapacity++;
     const at =
       localToEpoch(BIRMINGHAM_TIME_ZONE, Number(y), Number(mo), Number(d), Number(h), Number(mi)) + Number(s) * 1000;
-    let park = parks.get(code as string);
-    if (!park) {
-      park = { code: code as string, siteId: siteIdOf(code as string), capacity, readings: [] };
-      parks.set(code as string, park);
+    let rows = byCode.get(code as string);
+    if (!rows) {
+      rows = [];
+      byCode.set(code as string, rows);
     }
-    park.readings.push({ at, occupancy });
+    rows.push({ at, occupancy, capacity });
   }
-  for (const park of parks.values()) park.readings.sort((a, b) => a.at - b.at);
-  return { parks: [...parks.values()], stats };
+  const parks: CarPark[] = [];
+  for (const [code, rows] of byCode) {
+    rows.sort((a, b) => a.at - b.at);
+    // Capacity is read from every row, not only the first: a change is a new capacity version from that row on.
+    const capacityChanges: { at: number; capacity: number }[] = [];
+    rows.forEach((row, i) => {
+      if (i > 0 && row.capacity !== rows[i - 1]?.capacity) capacityChanges.push({ at: row.at, capacity: row.capacity });
+    });
+    parks.push({
+      code,
+      siteId: siteIdOf(code),
+      capacity: rows[0]?.capacity ?? 0,
+      readings: rows.map((r) => ({ at: r.at, occupancy: r.occupancy })),
+      capacityChanges,
+    });
+  }
+  return { parks, stats };
 }
 
 export function loadBirmingham(file = process.env.BIRMINGHAM_CSV ?? DEFAULT_BIRMINGHAM_CSV): BirminghamData {
@@ -122,7 +140,7 @@ export function carParkReportInput(park: CarPark, from: number, to: number): Rep
     site: carParkSite(park),
     from,
     to,
-    capacityVersions: [],
+    capacityVersions: park.capacityChanges.map((c) => ({ zone: 'main', from: c.at, capacity: c.capacity })),
     occupancy: [
       {
         zone: 'main',
