@@ -108,7 +108,7 @@ export const TOPIC_EXAMPLES: { [K in TopicKind]: TopicExample<K> } = {
       end: TS,
       generatedAt: TS + 300_000,
       difficulty: { index: 63.5, level: 'tight' },
-      reasons: { zh: '高峰占用率97%，饱和9.5小时', en: 'peak occupancy 97%, 9.5 saturated hours' },
+      reasons: { zh: '持续占用率95%，饱和9.5小时', en: 'sustained occupancy 95%, 9.5 saturated hours' },
       figures: {
         capacity: 320,
         meanOccupancy: 0.81,

@@ -192,7 +192,8 @@ export const ReportSummaryPayload = z.strictObject({
     turnover: z.number().min(0).nullable(),
     spacesPerHousehold: z.number().min(0).nullable(),
     sessions: z.int().min(0),
-    revenueFen: z.int().min(0),
+    /** Null where the data source records no payments (an imported occupancy feed). */
+    revenueFen: z.int().min(0).nullable(),
     exceptionsPer100: z.number().min(0).nullable(),
     completeness: z.number().min(0).max(1),
   }),

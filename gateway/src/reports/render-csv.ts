@@ -34,6 +34,10 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
   const unit = (key: string): string => report.definitions.indicators[key]?.unit ?? '';
   const rows: Row[] = [];
   const siteName = report.siteName;
+  // A figure the source cannot measure reads '—' with the reason, never 0 or blank (#12.5).
+  const missing = (key: string) => r.unmeasured[key];
+  const value = (key: string, v: Row[number]): Row[number] => (missing(key) ? '—' : v);
+  const why = (key: string, note: string): string => missing(key)?.[lang] ?? note;
   rows.push([
     s('report'),
     siteName,
@@ -123,18 +127,39 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
       `${localDateTime(g.from, report.timeZone, lang)} — ${localDateTime(g.to, report.timeZone, lang)}`,
     ]);
   occupancy(siteName, r.site, 'site');
-  rows.push([s('site'), siteName, n('spaceHourUtilisation'), r.sessions.spaceHourUtilisation, 'ratio', '']);
-  rows.push([s('site'), siteName, n('turnover'), r.sessions.turnover, unit('turnover'), `N=${r.sessions.sessions}`]);
-  rows.push([s('site'), siteName, n('meanDwell'), r.sessions.meanDwellHours, 'h', '']);
+  rows.push([
+    s('site'),
+    siteName,
+    n('spaceHourUtilisation'),
+    value('spaceHourUtilisation', r.sessions.spaceHourUtilisation),
+    'ratio',
+    why('spaceHourUtilisation', ''),
+  ]);
+  rows.push([
+    s('site'),
+    siteName,
+    n('turnover'),
+    value('turnover', r.sessions.turnover),
+    unit('turnover'),
+    why('turnover', `N=${r.sessions.sessions}`),
+  ]);
+  rows.push([
+    s('site'),
+    siteName,
+    n('meanDwell'),
+    value('meanDwell', r.sessions.meanDwellHours),
+    'h',
+    why('meanDwell', ''),
+  ]);
   for (const [cls, h] of Object.entries(r.sessions.meanDwellHoursByClass))
     rows.push([s('site'), cls, n('meanDwell'), h, 'h', '']);
   rows.push([
     s('site'),
     siteName,
     n('deniedEntryRate'),
-    r.decisions.deniedEntryRate,
+    value('deniedEntryRate', r.decisions.deniedEntryRate),
     'ratio',
-    `${r.decisions.entriesDenied}/${r.decisions.entriesDenied + r.decisions.entriesAdmitted}`,
+    why('deniedEntryRate', `${r.decisions.entriesDenied}/${r.decisions.entriesDenied + r.decisions.entriesAdmitted}`),
   ]);
   rows.push([
     s('site'),
@@ -148,22 +173,37 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
     s('site'),
     siteName,
     n('vehiclesPerSpace'),
-    r.ratios.vehiclesPerSpace,
+    value('vehiclesPerSpace', r.ratios.vehiclesPerSpace),
     unit('vehiclesPerSpace'),
-    `${r.ratios.registeredVehicles}`,
+    why('vehiclesPerSpace', `${r.ratios.registeredVehicles}`),
   ]);
   rows.push([
     s('site'),
     siteName,
     n('exceptionsPer100'),
-    r.sessions.exceptions.per100Sessions,
+    value('exceptionsPer100', r.sessions.exceptions.per100Sessions),
     unit('exceptionsPer100'),
-    JSON.stringify({ ...r.sessions.exceptions, per100Sessions: undefined }),
+    why('exceptionsPer100', JSON.stringify({ ...r.sessions.exceptions, per100Sessions: undefined })),
   ]);
   for (const z of r.zones) {
     occupancy(`${z.name} (${z.zone})`, z, 'zone');
-    rows.push([s('zone'), `${z.name} (${z.zone})`, n('spaceHourUtilisation'), z.spaceHourUtilisation, 'ratio', '']);
-    rows.push([s('zone'), `${z.name} (${z.zone})`, n('turnover'), z.turnover, unit('turnover'), '']);
+    const subject = `${z.name} (${z.zone})`;
+    rows.push([
+      s('zone'),
+      subject,
+      n('spaceHourUtilisation'),
+      value('spaceHourUtilisation', z.spaceHourUtilisation),
+      'ratio',
+      why('spaceHourUtilisation', ''),
+    ]);
+    rows.push([
+      s('zone'),
+      subject,
+      n('turnover'),
+      value('turnover', z.turnover),
+      unit('turnover'),
+      why('turnover', ''),
+    ]);
   }
   for (const d of r.site.detail?.days ?? []) {
     rows.push([s('day'), d.date, n('meanOccupancy'), d.meanOccupancy, 'ratio', '']);
@@ -176,11 +216,14 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
   for (const [reason, v] of Object.entries(r.decisions.deniedByReason))
     rows.push([s('denied'), reason, n('deniedEntryRate'), v.rate, 'ratio', `${v.count}`]);
   const money = r.sessions.revenue;
-  rows.push([s('revenue'), siteName, n('revenue'), money.paidFen, 'fen', `billed ${money.billedFen}`]);
-  for (const [cls, fen] of Object.entries(money.paidFenByUserClass))
-    rows.push([s('revenue'), cls, n('revenue'), fen, 'fen', '']);
-  for (const [cls, fen] of Object.entries(money.paidFenByVehicleClass))
-    rows.push([s('revenue'), cls, n('revenue'), fen, 'fen', '']);
+  if (money === null) rows.push([s('revenue'), siteName, n('revenue'), '—', 'fen', why('revenue', '')]);
+  else {
+    rows.push([s('revenue'), siteName, n('revenue'), money.paidFen, 'fen', `billed ${money.billedFen}`]);
+    for (const [cls, fen] of Object.entries(money.paidFenByUserClass))
+      rows.push([s('revenue'), cls, n('revenue'), fen, 'fen', '']);
+    for (const [cls, fen] of Object.entries(money.paidFenByVehicleClass))
+      rows.push([s('revenue'), cls, n('revenue'), fen, 'fen', '']);
+  }
   for (const c of r.compliance)
     rows.push([
       s('compliance'),

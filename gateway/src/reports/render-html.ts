@@ -124,6 +124,11 @@ export function renderReportHtml(report: Report, lang: Lang = 'zh'): string {
     value: r.index.value,
     levels: report.definitions.index.levels.map((l) => ({ from: l.from, label: l[lang] })),
   });
+  // A figure the source cannot measure reads '—' with the reason, never 0 (#12.5).
+  const or = (key: string, text: string): string => {
+    const reason = r.unmeasured[key];
+    return reason ? `— <span class="muted">（${e(reason[lang])}）</span>` : text;
+  };
   const figures: [string, string][] = [
     [n('meanOccupancy'), pct(r.site.meanOccupancy)],
     [n('peakOccupancy'), `${pct(r.site.peakOccupancy)}${r.site.peakAt === null ? '' : ` (${when(r.site.peakAt)})`}`],
@@ -134,14 +139,14 @@ export function renderReportHtml(report: Report, lang: Lang = 'zh'): string {
       n('overflowHours'),
       `${num(r.site.overflowHours, 1)} h · ${lang === 'zh' ? `最多超出${r.site.maxOverflow}辆` : `at most ${r.site.maxOverflow} above capacity`}`,
     ],
-    [n('spaceHourUtilisation'), pct(r.sessions.spaceHourUtilisation)],
-    [n('turnover'), num(r.sessions.turnover)],
-    [n('meanDwell'), `${num(r.sessions.meanDwellHours, 1)} h`],
-    [n('deniedEntryRate'), pct(r.decisions.deniedEntryRate)],
+    [n('spaceHourUtilisation'), or('spaceHourUtilisation', pct(r.sessions.spaceHourUtilisation))],
+    [n('turnover'), or('turnover', num(r.sessions.turnover))],
+    [n('meanDwell'), or('meanDwell', `${num(r.sessions.meanDwellHours, 1)} h`)],
+    [n('deniedEntryRate'), or('deniedEntryRate', pct(r.decisions.deniedEntryRate))],
     [n('spacesPerHousehold'), num(r.ratios.spacesPerHousehold)],
-    [n('vehiclesPerSpace'), num(r.ratios.vehiclesPerSpace)],
-    [n('exceptionsPer100'), num(r.sessions.exceptions.per100Sessions, 1)],
-    [n('revenue'), e(yuan(r.sessions.revenue.paidFen))],
+    [n('vehiclesPerSpace'), or('vehiclesPerSpace', num(r.ratios.vehiclesPerSpace))],
+    [n('exceptionsPer100'), or('exceptionsPer100', num(r.sessions.exceptions.per100Sessions, 1))],
+    [n('revenue'), or('revenue', r.sessions.revenue ? e(yuan(r.sessions.revenue.paidFen)) : '—')],
     [n('completeness'), pct(r.site.completeness)],
   ];
   const zones = r.zones.map((z) =>
@@ -166,10 +171,12 @@ export function renderReportHtml(report: Report, lang: Lang = 'zh'): string {
     ]),
   );
   const money = r.sessions.revenue;
-  const revenue = [
-    ...Object.entries(money.paidFenByUserClass).map(([k, v]) => row([e(k), e(yuan(v))])),
-    ...Object.entries(money.paidFenByVehicleClass).map(([k, v]) => row([e(k), e(yuan(v))])),
-  ];
+  const revenue = money
+    ? [
+        ...Object.entries(money.paidFenByUserClass).map(([k, v]) => row([e(k), e(yuan(v))])),
+        ...Object.entries(money.paidFenByVehicleClass).map(([k, v]) => row([e(k), e(yuan(v))])),
+      ]
+    : [];
   const q = r.dataQuality;
   const defs = Object.values(report.definitions.indicators).map((d) =>
     row([e(d[lang]), e(lang === 'zh' ? d.formulaZh : d.formulaEn), e(d.unit)]),
@@ -219,7 +226,7 @@ ${denied}
 <h2>${t.compliance}</h2>
 <table>${row([t.item, t.figure, t.required, t.result, ''], true)}${compliance.join('')}</table>
 <h2>${t.revenue}</h2>
-<table>${row([n('revenue'), e(yuan(money.paidFen))], true)}${revenue.join('')}</table>
+<table>${row([n('revenue'), or('revenue', money ? e(yuan(money.paidFen)) : '—')], true)}${revenue.join('')}</table>
 <h2>${t.quality}</h2>
 <table>${row([n('completeness'), pct(q.completeness)])}${row([n('sensorAvailability'), pct(q.sensorAvailability)])}${row([n('countDisagreement'), num(q.meanDisagreement, 1)])}</table>
 ${q.flags.map((f) => `<p class="fail">${e(f[lang])}</p>`).join('')}

@@ -61,7 +61,7 @@ export function summarise(report: Report): ReportSummary {
       turnover: r.sessions.turnover,
       spacesPerHousehold: r.ratios.spacesPerHousehold,
       sessions: r.sessions.sessions,
-      revenueFen: r.sessions.revenue.paidFen,
+      revenueFen: r.sessions.revenue?.paidFen ?? null,
       exceptionsPer100: r.sessions.exceptions.per100Sessions,
       completeness: r.site.completeness,
     },

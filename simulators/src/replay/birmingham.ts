@@ -156,6 +156,8 @@ export function carParkReportInput(park: CarPark, from: number, to: number): Rep
     disagreement: [],
     registeredVehicles: 0,
     facilities: {},
+    // An occupancy feed: no stays, gate decisions, payments or vehicle register to measure (#12.5).
+    measured: { sessions: false, decisions: false, payments: false, registry: false },
   };
 }
 

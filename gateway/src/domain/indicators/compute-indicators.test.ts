@@ -110,9 +110,9 @@ describe('computeIndicators: a hand-worked day (capacity 10, Asia/Shanghai)', ()
     // One fuzzy (s2), one no-entry-record (s5): 2 × 100 / 4.
     expect(r.sessions.exceptions).toMatchObject({ fuzzy: 1, noEntryRecord: 1, total: 2, per100Sessions: 50 });
     // Money of sessions that left in the period: s1 0 + s2 500 + s3 300 + s5 1000.
-    expect(r.sessions.revenue.paidFen).toBe(1800);
-    expect(r.sessions.revenue.paidFenByUserClass).toEqual({ resident: 0, visitor: 500, temporary: 1300 });
-    expect(r.sessions.revenue.paidFenByVehicleClass).toEqual({ small: 800, large: 1000 });
+    expect(r.sessions.revenue?.paidFen).toBe(1800);
+    expect(r.sessions.revenue?.paidFenByUserClass).toEqual({ resident: 0, visitor: 500, temporary: 1300 });
+    expect(r.sessions.revenue?.paidFenByVehicleClass).toEqual({ small: 800, large: 1000 });
   });
 
   it('rates denied entries by reason over entry decisions only', () => {

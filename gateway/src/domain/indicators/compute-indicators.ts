@@ -9,6 +9,13 @@ import { occupancyFigures } from './occupancy-figures.ts';
 import { capacityIntegral, sumPiecewise, zonePiecewise } from './occupancy-series.ts';
 import { expectedIntervals, type SourceRule, sourceRule } from './source-rules.ts';
 
+const UNMEASURED = {
+  sessions: { zh: '数据来源不含车次记录（仅有占用数）', en: 'the source records no stays (occupancy counts only)' },
+  payments: { zh: '数据来源不含收费记录', en: 'the source records no payments' },
+  decisions: { zh: '数据来源不含道闸决策记录', en: 'the source records no gate decisions' },
+  registry: { zh: '数据来源不含车辆登记', en: 'the source has no vehicle register' },
+} as const;
+
 function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const item of items) {
@@ -103,6 +110,35 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
     observedDays,
     { completeness: siteFigures.completeness, localDays: days },
   );
+  // What the source cannot measure is null with its reason, never 0 (#12.5).
+  const measured = input.measured ?? { sessions: true, decisions: true, payments: true, registry: true };
+  const unmeasured: Record<string, { zh: string; en: string }> = {};
+  if (!measured.sessions) {
+    for (const key of ['spaceHourUtilisation', 'turnover', 'meanDwell', 'exceptionsPer100']) {
+      unmeasured[key] = UNMEASURED.sessions;
+    }
+    sessions.spaceHourUtilisation = null;
+    sessions.turnover = null;
+    sessions.meanDwellHours = null;
+    sessions.exceptions.per100Sessions = null;
+    for (const zone of zones) {
+      zone.spaceHourUtilisation = null;
+      zone.turnover = null;
+    }
+  }
+  if (!measured.payments) {
+    unmeasured.revenue = UNMEASURED.payments;
+    sessions.revenue = null;
+  }
+  if (!measured.decisions) {
+    unmeasured.deniedEntryRate = UNMEASURED.decisions;
+    decisions.deniedEntryRate = null;
+    decisions.visitorDeniedRate = null;
+  }
+  if (!measured.registry) {
+    unmeasured.vehiclesPerSpace = UNMEASURED.registry;
+    ratios.vehiclesPerSpace = null;
+  }
   return {
     from,
     to,
@@ -123,5 +159,6 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
       params.disagreementTolerance,
     ),
     index,
+    unmeasured,
   };
 }

@@ -104,6 +104,18 @@ export const Facilities = z.object({
 });
 export type Facilities = z.infer<typeof Facilities>;
 
+/**
+ * What the data source can measure (#12.5): an imported occupancy feed records no stays, gate decisions, payments or
+ * vehicle register, and a figure it cannot measure is null with the reason, never 0. Absent: everything.
+ */
+export const Measured = z.object({
+  sessions: z.boolean(),
+  decisions: z.boolean(),
+  payments: z.boolean(),
+  registry: z.boolean(),
+});
+export type Measured = z.infer<typeof Measured>;
+
 export const ReportInput = z.object({
   site: Site,
   from: EpochMs,
@@ -118,5 +130,6 @@ export const ReportInput = z.object({
   households: z.number().int().min(0).optional(),
   registeredVehicles: z.number().int().min(0).default(0),
   facilities: Facilities.default({}),
+  measured: Measured.optional(),
 });
 export type ReportInput = z.infer<typeof ReportInput>;

@@ -86,14 +86,17 @@ export const SessionFigures = z.object({
     total: z.number().int(),
     per100Sessions: Ratio,
   }),
-  revenue: z.object({
-    paidFen: z.number().int(),
-    billedFen: z.number().int(),
-    paidFenByUserClass: z.record(z.string(), z.number().int()),
-    paidFenByVehicleClass: z.record(z.string(), z.number().int()),
-    billedFenByUserClass: z.record(z.string(), z.number().int()),
-    billedFenByVehicleClass: z.record(z.string(), z.number().int()),
-  }),
+  /** Null where the source records no payments (see `unmeasured`). */
+  revenue: z
+    .object({
+      paidFen: z.number().int(),
+      billedFen: z.number().int(),
+      paidFenByUserClass: z.record(z.string(), z.number().int()),
+      paidFenByVehicleClass: z.record(z.string(), z.number().int()),
+      billedFenByUserClass: z.record(z.string(), z.number().int()),
+      billedFenByVehicleClass: z.record(z.string(), z.number().int()),
+    })
+    .nullable(),
 });
 export type SessionFigures = z.infer<typeof SessionFigures>;
 
@@ -176,5 +179,7 @@ export const IndicatorResult = z.object({
   compliance: z.array(ComplianceItem),
   dataQuality: DataQuality,
   index: IndexResult,
+  /** Figures the source cannot measure, by indicator key, with the reason: they are null, not 0 (#12.5). */
+  unmeasured: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
 });
 export type IndicatorResult = z.infer<typeof IndicatorResult>;

@@ -107,6 +107,7 @@ export function renderIndicatorsDoc(defs: IndicatorDefinitions): string {
     '- 本期车次 = 本期内入场的车次；无入场记录的出场以出场时刻计。/ Sessions of the period = those that entered in it; a no-entry-record exit counts at its exit.',
     '- 收入按离场时刻归属。/ Revenue belongs to the period of the exit.',
     '- 缺失数据不插补：完整度和缺失时段随报告给出。/ Missing data is never filled in: completeness and the gaps are part of the report.',
+    '- 数据来源无法测量的指标（如导入的占用数据没有车次、道闸决策、收费和车辆登记）显示为“—”并写明原因（JSON 中为 null，原因在 unmeasured 中），不显示为0，也不计入指数权重。/ A figure the source cannot measure (an imported occupancy feed has no stays, gate decisions, payments or vehicle register) reads "—" with the reason (null in JSON, the reason under `unmeasured`), never 0, and is left out of the index weight.',
     '',
   );
   return lines.join('\n');
