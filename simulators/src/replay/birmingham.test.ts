@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { computeIndicators } from '../../../gateway/src/domain/indicators/compute-indicators.ts';
 import {
+  BIRMINGHAM_SCHEDULE,
   carParkReportInput,
   DEFAULT_BIRMINGHAM_CSV,
+  feedScheduleFromArgs,
   gateCountEvents,
   loadBirmingham,
   parseBirmingham,
@@ -192,6 +194,28 @@ describe('Birmingham replay against the file', () => {
     expect(r.site.meanOccupancy).toBeCloseTo(87.5 / 125, 12);
     // At or above 0.85 only 09:30–10:05 (80 of 80): 35 min.
     expect(r.site.saturationHours).toBeCloseTo(35 / 60, 12);
+  });
+
+  it('reads the feed schedule from flags, refusing a bad one with the flag and the reason (#12.2)', () => {
+    expect(feedScheduleFromArgs([])).toEqual(BIRMINGHAM_SCHEDULE);
+    expect(
+      feedScheduleFromArgs(['--interval', '15', '--late', '0', '--window', '07:00-12:00', '--window', '13:00-19:00']),
+    ).toEqual({
+      intervalMinutes: 15,
+      toleranceMinutes: 0,
+      expected: [
+        { from: '07:00', to: '12:00' },
+        { from: '13:00', to: '19:00' },
+      ],
+    });
+    expect(() => feedScheduleFromArgs(['--window', '8-16'])).toThrow('--window: must be HH:MM (00:00–24:00)');
+    expect(() => feedScheduleFromArgs(['--interval', 'half'])).toThrow('--interval:');
+    // Read under a 15-minute schedule, a day of 30-minute readings is full of gaps.
+    const park = data.parks.find((p) => p.code === 'Shopping')!;
+    const tight = feedScheduleFromArgs(['--interval', '15', '--late', '0']);
+    const r = computeIndicators(carParkReportInput(park, uk(2016, 11, 15), uk(2016, 11, 16), tight));
+    expect(r.zones[0]?.rule.holdMinutes).toBe(15);
+    expect(r.site.completeness).toBeLessThan(0.6);
   });
 
   it('reports the missing day as incomplete instead of averaging over it', () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ReportInput } from '../../../gateway/src/domain/indicators/indicator-input.ts';
+import { z } from 'zod';
+import { DailyWindow, type ReportInput } from '../../../gateway/src/domain/indicators/indicator-input.ts';
 import { localToEpoch } from '../../../gateway/src/domain/indicators/local-time.ts';
 import { Site } from '../../../gateway/src/domain/site.ts';
 
@@ -10,13 +11,53 @@ import { Site } from '../../../gateway/src/domain/site.ts';
  */
 
 export const BIRMINGHAM_TIME_ZONE = 'Europe/London';
+/** How an imported feed is published: its sampling interval, how late a reading may be stamped, its daily hours. */
+export const FeedSchedule = z.strictObject({
+  intervalMinutes: z.number().positive(),
+  toleranceMinutes: z.number().min(0),
+  expected: z.array(DailyWindow).min(1),
+});
+export type FeedSchedule = z.infer<typeof FeedSchedule>;
+
 /**
  * Readings come every 30 minutes, stamped up to 5 minutes late (25–34 min apart on most days): a reading holds one
- * interval plus that, 35 minutes, so a missed slot is a gap (#12.1).
+ * interval plus that, 35 minutes, so a missed slot is a gap (#12.1). The feed is published 08:00–16:30 local time:
+ * completeness is measured against that window (#12.2).
  */
-export const BIRMINGHAM_FEED = { intervalMinutes: 30, toleranceMinutes: 5 } as const;
-/** The feed is published 08:00–16:30 local time: completeness is measured against that window (#12.2). */
-export const BIRMINGHAM_WINDOW = [{ from: '08:00', to: '16:30' }];
+export const BIRMINGHAM_SCHEDULE: FeedSchedule = {
+  intervalMinutes: 30,
+  toleranceMinutes: 5,
+  expected: [{ from: '08:00', to: '16:30' }],
+};
+
+/**
+ * A feed schedule from command-line flags, over `base`: `--interval <min>`, `--late <min>`, `--window HH:MM-HH:MM`
+ * (repeatable). Throws with the flag and the reason on a bad value.
+ */
+export function feedScheduleFromArgs(argv: readonly string[], base: FeedSchedule = BIRMINGHAM_SCHEDULE): FeedSchedule {
+  const value = (flag: string): string[] => argv.flatMap((a, i) => (a === flag ? [argv[i + 1] ?? ''] : []));
+  const [interval] = value('--interval');
+  const [late] = value('--late');
+  const windows = value('--window').map((w) => {
+    const [from, to] = w.split('-');
+    return { from: from ?? '', to: to ?? '' };
+  });
+  const parsed = FeedSchedule.safeParse({
+    intervalMinutes: interval === undefined ? base.intervalMinutes : Number(interval),
+    toleranceMinutes: late === undefined ? base.toleranceMinutes : Number(late),
+    expected: windows.length > 0 ? windows : base.expected,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const flag = { intervalMinutes: '--interval', toleranceMinutes: '--late', expected: '--window' }[
+      String(issue?.path[0]) as 'intervalMinutes'
+    ];
+    throw new Error(
+      `${flag ?? 'feed schedule'}: ${issue?.message ?? 'invalid'} (e.g. --interval 30 --late 5 --window 08:00-16:30)`,
+    );
+  }
+  return parsed.data;
+}
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 /** The dataset beside the repository; override with BIRMINGHAM_CSV or the `file` argument. */
@@ -135,7 +176,12 @@ export function carParkSite(park: CarPark): Site {
  * The car park's readings as a ReportInput: an imported feed (held one sampling interval, expected 08:00–16:30), no
  * sessions or decisions.
  */
-export function carParkReportInput(park: CarPark, from: number, to: number): ReportInput {
+export function carParkReportInput(
+  park: CarPark,
+  from: number,
+  to: number,
+  schedule: FeedSchedule = BIRMINGHAM_SCHEDULE,
+): ReportInput {
   return {
     site: carParkSite(park),
     from,
@@ -145,8 +191,8 @@ export function carParkReportInput(park: CarPark, from: number, to: number): Rep
       {
         zone: 'main',
         source: 'feed',
-        feed: BIRMINGHAM_FEED,
-        expected: BIRMINGHAM_WINDOW,
+        feed: { intervalMinutes: schedule.intervalMinutes, toleranceMinutes: schedule.toleranceMinutes },
+        expected: schedule.expected,
         steps: park.readings.map((r) => ({ at: r.at, present: r.occupancy })),
       },
     ],

@@ -3,19 +3,26 @@ import { localParts, localToEpoch } from '../../../gateway/src/domain/indicators
 import {
   BIRMINGHAM_TIME_ZONE,
   carParkReportInput,
+  feedScheduleFromArgs,
   gateCountEvents,
   loadBirmingham,
   ProgressReporter,
 } from './birmingham.ts';
 
 /**
- * `tsx simulators/src/replay/replay-birmingham.ts [file]` prints monthly indicators per car park (TSV on stdout);
+ * `tsx simulators/src/replay/replay-birmingham.ts [file] [--interval 30] [--late 5] [--window 08:00-16:30]…` prints
+ * monthly indicators per car park (TSV on stdout), the feed read under that publication schedule (the defaults are
+ * Birmingham's);
  * with `--events` it writes the gate-count events as JSON lines instead, for replay through the gateway.
  * Progress and time left go to stderr.
  */
 function main(argv: string[]): void {
   const events = argv.includes('--events');
-  const file = argv.find((a) => !a.startsWith('--'));
+  // The feed's publication schedule (how long a reading holds, the hours completeness is measured against).
+  const schedule = feedScheduleFromArgs(argv);
+  const file = argv.find(
+    (a, i) => !a.startsWith('--') && !['--interval', '--late', '--window'].includes(argv[i - 1] ?? ''),
+  );
   const data = loadBirmingham(file);
   process.stderr.write(`${JSON.stringify(data.stats)}\n`);
   if (events) {
@@ -37,14 +44,16 @@ function main(argv: string[]): void {
     months.push({ from, to, label: new Date(from + 12 * 3_600_000).toISOString().slice(0, 7) });
   }
   const progress = new ProgressReporter('reports', data.parks.length * months.length);
-  process.stdout.write('car park\tmonth\tmean\tpeak\tsaturation h\toverflow h\tcompleteness\tindex\tlevel\n');
+  process.stdout.write(
+    'car park\tmonth\tmean\tpeak\tsustained\tsaturation h\toverflow h\tcompleteness\tindex\tlevel\n',
+  );
   let done = 0;
   for (const park of data.parks) {
     for (const month of months) {
-      const r = computeIndicators(carParkReportInput(park, month.from, month.to));
+      const r = computeIndicators(carParkReportInput(park, month.from, month.to, schedule));
       const f = (x: number | null): string => (x === null ? '' : x.toFixed(3));
       process.stdout.write(
-        `${park.code}\t${month.label}\t${f(r.site.meanOccupancy)}\t${f(r.site.peakOccupancy)}\t${f(r.site.saturationHours)}\t${f(r.site.overflowHours)}\t${f(r.site.completeness)}\t${f(r.index.value)}\t${r.index.level?.zh ?? ''}\n`,
+        `${park.code}\t${month.label}\t${f(r.site.meanOccupancy)}\t${f(r.site.peakOccupancy)}\t${f(r.site.sustainedOccupancy)}\t${f(r.site.saturationHours)}\t${f(r.site.overflowHours)}\t${f(r.site.completeness)}\t${f(r.index.value)}\t${r.index.level?.zh ?? '数据不足'}\n`,
       );
       progress.update(++done);
     }
@@ -55,4 +64,9 @@ process.stdout.on('error', function closedPipe(error: NodeJS.ErrnoException) {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-main(process.argv.slice(2));
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exitCode = 2;
+}
