@@ -4,7 +4,7 @@ import { difficultyIndex } from './difficulty-index.ts';
 import { dataQuality, facilityCompliance } from './facility-figures.ts';
 import type { CapacityVersion, ReportInput, SessionRecord } from './indicator-input.ts';
 import type { IndicatorResult, ZoneFigures } from './indicator-result.ts';
-import { localDays, MINUTE_MS, OffsetTimeline } from './local-time.ts';
+import { DAY_MS, localDays, MINUTE_MS, OffsetTimeline } from './local-time.ts';
 import { occupancyFigures } from './occupancy-figures.ts';
 import { capacityIntegral, sumPiecewise, zonePiecewise } from './occupancy-series.ts';
 import { expectedIntervals, type SourceRule, sourceRule } from './source-rules.ts';
@@ -62,6 +62,9 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
       expectedIntervals(occupancy?.expected, from, to, site.timeZone),
     );
   });
+  // Turnover is per space per local calendar day (#12.8): ∫C dt scaled so a 23- or 25-hour day is one space-day.
+  const days = localDays(from, to, site.timeZone);
+  const spaceDays = (capInt: number): number => (capInt * days * DAY_MS) / (to - from);
   const zones: ZoneFigures[] = site.zones.map((zone, k) => {
     const p = pieces[k]!;
     const capInt = capacityIntegral(p);
@@ -74,7 +77,7 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
       ...occupancyFigures(p, offsets, params, false),
       spaceHourUtilisation:
         capInt > 0 && zoneSessions.length > 0 ? clippedDwell(zoneSessions, from, to) / capInt : null,
-      turnover: zoneSessions.length > 0 ? turnover(entries, capInt) : null,
+      turnover: zoneSessions.length > 0 ? turnover(entries, spaceDays(capInt)) : null,
       sessions: entries,
     };
   });
@@ -82,6 +85,7 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
   const siteFigures = occupancyFigures(sitePiece, offsets, params, true);
   const capInt = capacityIntegral(sitePiece);
   const sessions = sessionFigures(input.sessions, from, to, capInt);
+  sessions.turnover = turnover(sessions.sessions, spaceDays(capInt));
   const decisions = decisionFigures(input.decisions, from, to);
   const households = input.households ?? site.households;
   const meanSpaces = capInt / (to - from);
@@ -93,7 +97,6 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
   };
   // Per day = per local calendar day with data (#12.3, #12.8): the days' worth of expected observation that was
   // covered, so missing days are not counted as calm ones and a 25-hour day is one day.
-  const days = localDays(from, to, site.timeZone);
   const expectedPerDay = siteFigures.expectedHours / days;
   const observedDays = expectedPerDay > 0 ? siteFigures.coveredHours / expectedPerDay : 0;
   const perDay = (x: number): number | null => (observedDays > 0 ? x / observedDays : null);

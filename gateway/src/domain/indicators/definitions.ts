@@ -145,8 +145,8 @@ export const DEFINITIONS: IndicatorDefinitions = {
       '周转率',
       'Turnover',
       'sessions/space/day',
-      '本期入场车次 / (∫C dt，以车位·天计)',
-      'entries in the period / (∫C dt in space-days)',
+      '本期入场车次 / (平均车位数 × 本期自然日数)，夏令时切换的23或25小时的一天算一天',
+      'entries in the period / (mean spaces × local calendar days of the period; a 23- or 25-hour day is one day)',
     ),
     meanDwell: d(
       '平均停放时长',

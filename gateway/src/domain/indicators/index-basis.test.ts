@@ -145,3 +145,31 @@ describe('the index reads sustained occupancy, not the peak', () => {
     expect(r.index.components.find((c) => c.key === 'sustainedOccupancy')?.score).toBe(100);
   });
 });
+
+describe('turnover per local calendar day (#12.8)', () => {
+  it('20 entries into 10 spaces on the 25-hour day are 2 a space a day, not 1.92', () => {
+    const site = fixtureSite([10], { timeZone: 'Europe/London' });
+    const from = localToEpoch('Europe/London', 2016, 10, 30);
+    const to = localToEpoch('Europe/London', 2016, 10, 31);
+    const sessions = Array.from({ length: 20 }, (_, i) => ({
+      id: `s${i}`,
+      zone: 'z1',
+      entryAt: from + i * H,
+      exitAt: from + i * H + 30 * 60_000,
+      userClass: 'visitor' as const,
+      vehicleClass: 'small',
+      feeFen: 0,
+      paidFen: 0,
+      flags: { fuzzy: false, noEntryRecord: false, manualOpen: false, visitorOverstay: false },
+    }));
+    const r = computeIndicators({
+      ...emptyInput(site, from, to),
+      occupancy: [{ zone: 'z1', holdMinutes: null, steps: [{ at: from, present: 1 }] }],
+      sessions,
+    });
+    expect(r.sessions.turnover).toBeCloseTo(2, 12);
+    expect(r.zones[0]?.turnover).toBeCloseTo(2, 12);
+    // Space-hour utilisation stays in real hours: 10 h of stays over 10 spaces × 25 h.
+    expect(r.sessions.spaceHourUtilisation).toBeCloseTo(10 / 250, 12);
+  });
+});
