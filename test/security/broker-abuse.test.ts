@@ -6,6 +6,19 @@ import type { RateLimitsInput } from '../../broker/src/rate-limit.ts';
 import { TOPIC_EXAMPLES } from '../../gateway/src/protocol/index.ts';
 import { conformanceCredentials, PASSWORD, RawClient } from '../conformance/raw-client.ts';
 
+/** `n` QoS 0 plate publishes of 512 bytes, back to back, as a flooding camera writes them on its socket. */
+function plateFrames(n: number): Buffer {
+  const frame = mqttPacket.generate({
+    cmd: 'publish',
+    topic: 'parking/s1/gate/north/plate',
+    payload: Buffer.alloc(512, 0x61),
+    qos: 0,
+    retain: false,
+    dup: false,
+  });
+  return Buffer.concat(Array.from({ length: n }, () => frame));
+}
+
 describe('broker under abuse: wrong credentials, foreign topics, oversize packets, floods and stalled readers', () => {
   let broker: RunningBroker | null = null;
   const logs: BrokerLogEntry[] = [];
@@ -98,15 +111,7 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
     const b = await start({}, { scale: 1_000_000 });
     const { client: flooder } = await RawClient.connected(b.port, 'cam-n');
     raws.push(flooder);
-    const frame = mqttPacket.generate({
-      cmd: 'publish',
-      topic: 'parking/s1/gate/north/plate',
-      payload: Buffer.alloc(512, 0x61),
-      qos: 0,
-      retain: false,
-      dup: false,
-    });
-    const batch = Buffer.concat(Array.from({ length: 64 }, () => frame));
+    const batch = plateFrames(64);
     let written = 0;
     let flooding = true;
     const floodDone = (async function flood() {
@@ -130,16 +135,8 @@ describe('broker under abuse: wrong credentials, foreign topics, oversize packet
     const b = await start();
     const { client: flooder } = await RawClient.connected(b.port, 'cam-n');
     raws.push(flooder);
-    const frame = mqttPacket.generate({
-      cmd: 'publish',
-      topic: 'parking/s1/gate/north/plate',
-      payload: Buffer.alloc(512, 0x61),
-      qos: 0,
-      retain: false,
-      dup: false,
-    });
     const gone = new Promise<void>((resolve) => flooder.socket.once('close', () => resolve()));
-    flooder.socket.write(Buffer.concat(Array.from({ length: 256 }, () => frame)));
+    flooder.socket.write(plateFrames(256));
     await gone;
     const gw = await client('gw', 'gw');
     await gw.subscribeAsync('parking/s1/occupancy', { qos: 1 });

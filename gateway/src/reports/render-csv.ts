@@ -1,6 +1,6 @@
 import { toCsv } from './csv.ts';
 import type { Report } from './report.ts';
-import { indicatorName, type Lang, localDateTime, periodName } from './report-format.ts';
+import { indicatorName, type Lang, localDateTime, num, periodName } from './report-format.ts';
 
 type Row = (string | number | null | undefined)[];
 
@@ -21,10 +21,6 @@ const SECTIONS: Record<string, Record<Lang, string>> = {
   coverage: { zh: '数据来源与完整度', en: 'sources and completeness' },
   index: { zh: '停车难指数', en: 'difficulty index' },
 };
-
-function round(x: number): string {
-  return String(Math.round(x * 100) / 100);
-}
 
 /** The report as rows of (section, subject, indicator, value, unit, note); ratios as decimals, money in fen. */
 export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
@@ -90,7 +86,7 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
       n('completeness'),
       f.completeness,
       'ratio',
-      `${round(f.coveredHours)} h / ${round(f.expectedHours)} h`,
+      `${num(f.coveredHours)} h / ${num(f.expectedHours)} h`,
     ]);
   };
   // How the occupancy figures were counted (#12.1), and what was expected of each source (#12.2).
@@ -263,8 +259,8 @@ export function renderReportCsv(report: Report, lang: Lang = 'zh'): string {
     b.observedDays,
     lang === 'zh' ? '天' : 'days',
     lang === 'zh'
-      ? `本期${round(b.localDays)}个自然日；完整度${round(b.completeness)}，低于${b.minCompleteness}不评定等级`
-      : `${round(b.localDays)} local days in the period; completeness ${round(b.completeness)}, no level below ${b.minCompleteness}`,
+      ? `本期${num(b.localDays)}个自然日；完整度${num(b.completeness)}，低于${b.minCompleteness}不评定等级`
+      : `${num(b.localDays)} local days in the period; completeness ${num(b.completeness)}, no level below ${b.minCompleteness}`,
   ]);
   return toCsv(HEADERS[lang], rows);
 }

@@ -26,11 +26,16 @@ export function turnover(entries: number, capacityIntegralMs: number): number | 
   return capacityIntegralMs > 0 ? entries / (capacityIntegralMs / DAY_MS) : null;
 }
 
+/**
+ * `capacityIntegralMs` is ∫C dt (space-ms, for space-hour utilisation); `spaceDayMs` the same counted in local days
+ * (a 25-hour day is one space-day, for turnover, #12.8).
+ */
 export function sessionFigures(
   sessions: SessionRecord[],
   from: number,
   to: number,
   capacityIntegralMs: number,
+  spaceDayMs: number,
 ): SessionFigures {
   let count = 0;
   let stillInside = 0;
@@ -82,7 +87,7 @@ export function sessionFigures(
     sessions: count,
     stillInside,
     spaceHourUtilisation: capacityIntegralMs > 0 ? clippedDwell(sessions, from, to) / capacityIntegralMs : null,
-    turnover: turnover(count, capacityIntegralMs),
+    turnover: turnover(count, spaceDayMs),
     meanDwellHours: dwellN > 0 ? dwellSum / dwellN / HOUR_MS : null,
     meanDwellHoursByClass,
     exceptions: { ...exceptions, total, per100Sessions: count > 0 ? (total * 100) / count : null },

@@ -84,8 +84,7 @@ export function computeIndicators(input: ReportInput, defs: IndicatorDefinitions
   const sitePiece = sumPiecewise(pieces);
   const siteFigures = occupancyFigures(sitePiece, offsets, params, true);
   const capInt = capacityIntegral(sitePiece);
-  const sessions = sessionFigures(input.sessions, from, to, capInt);
-  sessions.turnover = turnover(sessions.sessions, spaceDays(capInt));
+  const sessions = sessionFigures(input.sessions, from, to, capInt, spaceDays(capInt));
   const decisions = decisionFigures(input.decisions, from, to);
   const households = input.households ?? site.households;
   const meanSpaces = capInt / (to - from);

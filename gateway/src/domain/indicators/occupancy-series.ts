@@ -102,8 +102,8 @@ export function zonePiecewise(
   versions: CapacityVersion[],
   from: number,
   to: number,
-  holdMs: number = Number.POSITIVE_INFINITY,
-  expected: readonly { from: number; to: number }[] = [{ from, to }],
+  holdMs: number,
+  expected: readonly { from: number; to: number }[],
 ): Piecewise {
   const sortedVersions = [...versions].sort((x, y) => x.from - y.from);
   const series = [

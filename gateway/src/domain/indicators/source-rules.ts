@@ -18,7 +18,7 @@ const SOURCE_NAMES: Record<SourceKind, { zh: string; en: string }> = {
   feed: { zh: '导入数据', en: 'imported feed' },
 };
 
-export function holdMinutesOf(
+function holdMinutesOf(
   occupancy: Pick<ZoneOccupancy, 'source' | 'feed' | 'holdMinutes'>,
   rules: HoldRules,
 ): number | null {

@@ -204,14 +204,9 @@ function localOf(list: readonly CompiledTariff[], ms: number): string {
 function noEntryQuote(stay: Stay, list: readonly CompiledTariff[]): QuoteResult {
   const x = stay.exitAt;
   // The class at the exit: a pass that ended before it no longer counts (#26.3).
-  let userClass = stay.userClass;
-  let last = Number.NEGATIVE_INFINITY;
-  for (const c of stay.classChanges) {
-    if (c.at <= x && c.at >= last) {
-      userClass = c.userClass;
-      last = c.at;
-    }
-  }
+  const plan = classPlan(stay, x, x);
+  if (plan === null) return fail('invalid-stay', 'a class change has no time');
+  const userClass = plan.userClass;
   const i = versionAt(list, x);
   const ct = list[i];
   if (ct === undefined) return fail('no-tariff-in-force', `no tariff in force at exit (${localOf(list, x)})`);
@@ -328,7 +323,9 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
     coupons: stay.coupons,
     changes: plan.changes,
   };
+  // A class that had already ended at entry: said first in the breakdown.
   const ended = plan.endedBefore;
+  const lead = ended ? [classChangeItem(list, ended.change, ended.before)] : [];
   // Payments in time order: each one that covers the fee as of its time settles the stay there (#26.1).
   const payments = stay.payments.filter((p) => p.at <= x).sort((a, b) => a.at - b.at);
   let paid = 0;
@@ -338,7 +335,7 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
   for (const p of payments) {
     running += p.amountFen;
     if (p.at < e) continue;
-    const items: Item[] = ended ? [classChangeItem(list, ended.change, ended.before)] : [];
+    const items: Item[] = [];
     const fee = feeTo(ctx, settled, p.at, items);
     if (running >= fee) settled = { at: p.at, fee, items };
   }
@@ -350,20 +347,20 @@ export function quote(stay: Stay, tariffs: CompiledTariff | readonly CompiledTar
         totalFen: settled.fee,
         paidFen: paid,
         dueFen: Math.max(0, settled.fee - paid),
-        items: [...settled.items, paidExitItem(ct, settled.at, x)],
+        items: [...lead, ...settled.items, paidExitItem(ct, settled.at, x)],
         paidExit: { until: settled.at + ct.paidExitMs },
         tariffIds,
       };
     }
   }
-  const items: Item[] = ended ? [classChangeItem(list, ended.change, ended.before)] : [];
+  const items: Item[] = [];
   const total = feeTo(ctx, settled, x, items);
   return {
     ok: true,
     totalFen: total,
     paidFen: paid,
     dueFen: Math.max(0, total - paid),
-    items,
+    items: [...lead, ...items],
     paidExit: null,
     tariffIds,
   };
@@ -415,7 +412,6 @@ function feeTo(ctx: Ctx, settled: Settlement | null, t: number, items: Item[]): 
   if (!settled) return feeAt(ctx, t, items);
   const ct = ctx.list[versionAt(ctx.list, settled.at)] as CompiledTariff;
   if (ct.overtime === 'fromEntry' || t <= settled.at + ct.paidExitMs) return feeAt(ctx, t, items);
-  items.length = 0; // the settlement's items begin with what these began with
   items.push(...settled.items, overtimeItem(ct, settled, t));
   const again = ctx.list.map((v) => ({ ...v, rules: v.overtimeRules }));
   // The overtime is charged under the class in force at the payment, and changes class where the stay does.
